@@ -1,0 +1,96 @@
+// Tracing core: values, tracers and the dispatch that sends each primitive to the innermost
+// transformation among its arguments. Every transformation instance is its own Trace with a unique
+// level (its nesting depth while active), which is what keeps nested derivatives apart.
+import { TracerError } from './errors.js';
+import type { Raw } from './kernels.js';
+import type { AnyPrimitive } from './primitives.js';
+import { type DType, type Shape, Tensor } from './tensor.js';
+
+export type Value = number | Tensor | Tracer;
+
+export abstract class Trace {
+  readonly level: number;
+  active = true;
+  constructor(level: number) {
+    this.level = level;
+  }
+  abstract process(prim: AnyPrimitive, args: readonly Value[], params: unknown): Value;
+}
+
+export abstract class Tracer {
+  abstract readonly trace: Trace;
+  abstract readonly primal: Value;
+
+  get shape(): Shape {
+    return shapeOf(this.primal);
+  }
+  get dtype(): DType {
+    return dtypeOf(this.primal);
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    let n = 1;
+    for (const d of this.shape) n *= d;
+    return n;
+  }
+  /** JS arithmetic on a tracer reads its plain value, so `if (x > 0)` follows the numbers (AD is blind to control flow). */
+  valueOf(): number {
+    const p = rawPrimal(this);
+    return typeof p === 'number' ? p : p.item();
+  }
+  toString(): string {
+    return `Tracer(${String(rawPrimal(this))})`;
+  }
+}
+
+let depth = 0;
+
+/** Runs `body` inside a new trace at the next nesting level; the trace is deactivated afterwards. */
+export function withTrace<T extends Trace, R>(make: (level: number) => T, body: (trace: T) => R): R {
+  const trace = make(++depth);
+  try {
+    return body(trace);
+  } finally {
+    trace.active = false;
+    depth--;
+  }
+}
+
+export function shapeOf(x: Value): Shape {
+  if (typeof x === 'number') return [];
+  if (x instanceof Tensor) return x.shape;
+  return shapeOf(x.primal);
+}
+
+export function dtypeOf(x: Value): DType {
+  if (typeof x === 'number') return 'float64';
+  if (x instanceof Tensor) return x.dtype;
+  return dtypeOf(x.primal);
+}
+
+/** The plain number or Tensor under any number of tracers. */
+export function rawPrimal(x: Value): Raw {
+  while (x instanceof Tracer) x = x.primal;
+  return x;
+}
+
+/** Sends a primitive to the innermost active trace among its arguments, or evaluates it directly. */
+export function bind(prim: AnyPrimitive, args: readonly Value[], params: unknown): Value {
+  let top: Trace | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tracer) {
+      const t = a.trace;
+      if (!t.active)
+        throw new TracerError(prim.name, 'a traced value escaped its transformation (it was kept after grad/jvp/vjp returned)');
+      if (top === null || t.level > top.level) top = t;
+    }
+  }
+  if (top === null) return prim.eval(args as readonly Raw[], params);
+  return top.process(prim, args, params);
+}
+
+export const bind1 = (prim: AnyPrimitive, x: Value, params?: unknown): Value =>
+  x instanceof Tracer ? bind(prim, [x], params) : prim.eval([x], params);

@@ -1,0 +1,26 @@
+/**
+ * @wengert/engine: automatic differentiation for TypeScript. Forward and reverse mode from one rule
+ * table, any nesting, Jacobians in the cheaper mode, evaluation traces as first-class data.
+ */
+import './methods.js';
+
+export { rawPrimal, shapeOf, Tracer, type Value } from './core.js';
+export { DomainError, NotDifferentiableError, ShapeError, TracerError, WengertError } from './errors.js';
+export * from './ops.js';
+export { type PrimitiveName, primitives } from './primitives.js';
+export {
+  arange,
+  type DType,
+  eye,
+  full,
+  linspace,
+  type NestedArray,
+  ones,
+  type Shape,
+  Tensor,
+  type TensorOptions,
+  type TypedArray,
+  tensor,
+} from './tensor.js';
+export * from './transforms.js';
+export { type Tree, type TreeDef, treeFlatten, treeMap, treeUnflatten } from './tree.js';

@@ -1,0 +1,291 @@
+// The public ops. Each binds one primitive of the rule table (or composes several). Plain-number
+// arguments take a fast path that never touches the tracing machinery.
+import { bind, shapeOf, Tracer, type Value } from './core.js';
+import { ShapeError } from './errors.js';
+import { normalizeAxis } from './kernels.js';
+import { type AnyPrimitive, type PrimitiveName, primitives } from './primitives.js';
+import { full, type NestedArray, type Shape, shapeSize, Tensor, tensor } from './tensor.js';
+
+/** Anything an op accepts: numbers, booleans, tensors, tracers, nested arrays (converted to tensors). */
+export type ValueLike = Value | boolean | readonly NestedArray[];
+export type Axis = number | readonly number[] | null | undefined;
+
+export function toValue(x: ValueLike): Value {
+  if (typeof x === 'number' || x instanceof Tensor || x instanceof Tracer) return x;
+  if (typeof x === 'boolean') return x ? 1 : 0;
+  return tensor(x as NestedArray);
+}
+
+function unary(name: PrimitiveName, x: ValueLike, params?: unknown): Value {
+  const p: AnyPrimitive = primitives[name];
+  const v = toValue(x);
+  return v instanceof Tracer ? bind(p, [v], params) : p.eval([v], params);
+}
+
+function binary(name: PrimitiveName, a: ValueLike, b: ValueLike): Value {
+  const p: AnyPrimitive = primitives[name];
+  const x = toValue(a);
+  const y = toValue(b);
+  return x instanceof Tracer || y instanceof Tracer ? bind(p, [x, y], undefined) : p.eval([x, y], undefined);
+}
+
+// ---------- elementwise ----------
+export function neg(x: ValueLike): Value {
+  return typeof x === 'number' ? -x : unary('neg', x);
+}
+export function exp(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.exp(x) : unary('exp', x);
+}
+export function log(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.log(x) : unary('log', x);
+}
+export function log1p(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.log1p(x) : unary('log1p', x);
+}
+export function expm1(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.expm1(x) : unary('expm1', x);
+}
+export function sin(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.sin(x) : unary('sin', x);
+}
+export function cos(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.cos(x) : unary('cos', x);
+}
+export function tan(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.tan(x) : unary('tan', x);
+}
+export function tanh(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.tanh(x) : unary('tanh', x);
+}
+export function sinh(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.sinh(x) : unary('sinh', x);
+}
+export function cosh(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.cosh(x) : unary('cosh', x);
+}
+export function atan(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.atan(x) : unary('atan', x);
+}
+export function asinh(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.asinh(x) : unary('asinh', x);
+}
+export function sqrt(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.sqrt(x) : unary('sqrt', x);
+}
+export function square(x: ValueLike): Value {
+  return typeof x === 'number' ? x * x : unary('square', x);
+}
+export function abs(x: ValueLike): Value {
+  return typeof x === 'number' ? Math.abs(x) : unary('abs', x);
+}
+export function sign(x: ValueLike): Value {
+  return typeof x === 'number' ? primitives.sign.scalar!(x) : unary('sign', x);
+}
+export function sigmoid(x: ValueLike): Value {
+  return typeof x === 'number' ? 1 / (1 + Math.exp(-x)) : unary('sigmoid', x);
+}
+export function softplus(x: ValueLike): Value {
+  return typeof x === 'number' ? primitives.softplus.scalar!(x) : unary('softplus', x);
+}
+export function relu(x: ValueLike): Value {
+  return typeof x === 'number' ? (x > 0 ? x : 0) : unary('relu', x);
+}
+/** Blocks derivatives: the value passes through, every tangent and cotangent through it is zero. */
+export function stopGradient(x: ValueLike): Value {
+  return typeof x === 'number' ? x : unary('stopGradient', x);
+}
+
+export function add(a: ValueLike, b: ValueLike): Value {
+  return typeof a === 'number' && typeof b === 'number' ? a + b : binary('add', a, b);
+}
+export function sub(a: ValueLike, b: ValueLike): Value {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : binary('sub', a, b);
+}
+export function mul(a: ValueLike, b: ValueLike): Value {
+  return typeof a === 'number' && typeof b === 'number' ? a * b : binary('mul', a, b);
+}
+export function div(a: ValueLike, b: ValueLike): Value {
+  return typeof a === 'number' && typeof b === 'number' ? a / b : binary('div', a, b);
+}
+export function pow(a: ValueLike, b: ValueLike): Value {
+  if (typeof b === 'number' && b === 2) return square(a);
+  return typeof a === 'number' && typeof b === 'number' ? a ** b : binary('pow', a, b);
+}
+export function maximum(a: ValueLike, b: ValueLike): Value {
+  return binary('maximum', a, b);
+}
+export function minimum(a: ValueLike, b: ValueLike): Value {
+  return binary('minimum', a, b);
+}
+/** a × b, except that a zero `a` gives 0 even when b is infinite (used by NaN-safe derivative rules). */
+export function zmul(a: ValueLike, b: ValueLike): Value {
+  return typeof a === 'number' && typeof b === 'number' ? (a === 0 ? 0 : a * b) : binary('zmul', a, b);
+}
+
+// Comparisons give masks: 1 where true, 0 where false (numbers for numbers, tensors for tensors).
+export function lt(a: ValueLike, b: ValueLike): Value {
+  return binary('lt', a, b);
+}
+export function le(a: ValueLike, b: ValueLike): Value {
+  return binary('le', a, b);
+}
+export function gt(a: ValueLike, b: ValueLike): Value {
+  return binary('gt', a, b);
+}
+export function ge(a: ValueLike, b: ValueLike): Value {
+  return binary('ge', a, b);
+}
+export function eq(a: ValueLike, b: ValueLike): Value {
+  return binary('eq', a, b);
+}
+export function ne(a: ValueLike, b: ValueLike): Value {
+  return binary('ne', a, b);
+}
+
+/** Elementwise choice: `a` where `cond` is non-zero, else `b`. The untaken branch gets no derivative (NaN-safe). */
+export function where(cond: ValueLike, a: ValueLike, b: ValueLike): Value {
+  const args = [toValue(cond), toValue(a), toValue(b)];
+  const p: AnyPrimitive = primitives.where;
+  return args.some((x) => x instanceof Tracer) ? bind(p, args, undefined) : p.eval(args as never, undefined);
+}
+
+// ---------- reductions ----------
+function axesOf(op: string, x: Value, axis: Axis): number[] {
+  const nd = shapeOf(x).length;
+  if (axis === null || axis === undefined) return [...Array(nd).keys()];
+  const list = typeof axis === 'number' ? [axis] : axis;
+  return [...new Set(list.map((a) => normalizeAxis(op, a, nd)))].sort((p, q) => p - q);
+}
+
+function reduction(name: 'sum' | 'max' | 'min' | 'prod', x: ValueLike, axis: Axis, keepdims: boolean): Value {
+  const v = toValue(x);
+  if (typeof v === 'number') return v;
+  return unary(name, v, { axes: axesOf(name, v, axis), keepdims });
+}
+
+export function sum(x: ValueLike, axis?: Axis, keepdims = false): Value {
+  return reduction('sum', x, axis, keepdims);
+}
+export function max(x: ValueLike, axis?: Axis, keepdims = false): Value {
+  return reduction('max', x, axis, keepdims);
+}
+export function min(x: ValueLike, axis?: Axis, keepdims = false): Value {
+  return reduction('min', x, axis, keepdims);
+}
+export function prod(x: ValueLike, axis?: Axis, keepdims = false): Value {
+  return reduction('prod', x, axis, keepdims);
+}
+export function mean(x: ValueLike, axis?: Axis, keepdims = false): Value {
+  const v = toValue(x);
+  const shape = shapeOf(v);
+  const count = axesOf('mean', v, axis).reduce((n, a) => n * shape[a]!, 1);
+  return div(sum(v, axis, keepdims), count);
+}
+/** log Σ exp x, shifted by the (non-differentiated) max so large inputs do not overflow. */
+export function logsumexp(x: ValueLike, axis?: Axis, keepdims = false): Value {
+  const v = toValue(x);
+  if (typeof v === 'number') return v;
+  const axes = axesOf('logsumexp', v, axis);
+  const m = stopGradient(max(v, axes, true));
+  const shift = where(eq(abs(m), Infinity), 0, m);
+  const r = add(log(sum(exp(sub(v, shift)), axes, true)), shift);
+  return keepdims ? r : reshape(r, shapeOf(v).filter((_, i) => !axes.includes(i)));
+}
+export function logSoftmax(x: ValueLike, axis: number = -1): Value {
+  const v = toValue(x);
+  return sub(v, logsumexp(v, axis, true));
+}
+export function softmax(x: ValueLike, axis: number = -1): Value {
+  return exp(logSoftmax(x, axis));
+}
+
+// ---------- shapes ----------
+export function reshape(x: ValueLike, shape: readonly number[]): Value {
+  const v = toValue(x);
+  const size = shapeSize(shapeOf(v));
+  const unknown = shape.indexOf(-1);
+  let target: Shape = shape;
+  if (unknown >= 0) {
+    const known = shape.reduce((n, d, i) => (i === unknown ? n : n * d), 1);
+    target = shape.map((d, i) => (i === unknown ? size / known : d));
+  }
+  if (shapeSize(target) !== size) throw new ShapeError('reshape', `cannot reshape ${size} values`, [shapeOf(v), shape]);
+  return unary('reshape', v, target);
+}
+export function transpose(x: ValueLike, perm?: readonly number[]): Value {
+  const v = toValue(x);
+  const nd = shapeOf(v).length;
+  const p = perm ?? [...Array(nd).keys()].reverse();
+  if (p.length !== nd || new Set(p).size !== nd || p.some((a) => a < 0 || a >= nd))
+    throw new ShapeError('transpose', `[${p.join(', ')}] is not a permutation of the axes`, [shapeOf(v)]);
+  return unary('transpose', v, p);
+}
+export function broadcastTo(x: ValueLike, shape: readonly number[]): Value {
+  return unary('broadcastTo', x, shape);
+}
+/** The block starting at `begin` with `size` (−1 = to the end) along each axis. */
+export function slice(x: ValueLike, begin: readonly number[], size?: readonly number[]): Value {
+  const v = toValue(x);
+  const shape = shapeOf(v);
+  if (begin.length !== shape.length) throw new ShapeError('slice', `begin has ${begin.length} entries for ${shape.length} axes`, [shape]);
+  const b = begin.map((s, i) => (s < 0 ? s + shape[i]! : s));
+  const sz = shape.map((d, i) => {
+    const s = size?.[i] ?? -1;
+    return s < 0 ? d - b[i]! : s;
+  });
+  return unary('slice', v, { begin: b, size: sz });
+}
+/** Places `x` at `begin` inside zeros of `shape`. */
+export function pad(x: ValueLike, begin: readonly number[], shape: readonly number[]): Value {
+  return unary('pad', x, { begin, shape });
+}
+export function concat(xs: readonly ValueLike[], axis = 0): Value {
+  const vs = xs.map(toValue);
+  if (vs.length === 0) throw new ShapeError('concat', 'needs at least one input');
+  const nd = shapeOf(vs[0]!).length;
+  const a = normalizeAxis('concat', axis, nd);
+  const p: AnyPrimitive = primitives.concat;
+  return vs.some((v) => v instanceof Tracer) ? bind(p, vs, a) : p.eval(vs as never, a);
+}
+export function stack(xs: readonly ValueLike[], axis = 0): Value {
+  const vs = xs.map(toValue);
+  if (vs.length === 0) throw new ShapeError('stack', 'needs at least one input');
+  const shape = shapeOf(vs[0]!);
+  const a = axis < 0 ? axis + shape.length + 1 : axis;
+  const expanded = [...shape.slice(0, a), 1, ...shape.slice(a)];
+  return concat(
+    vs.map((v) => reshape(v, expanded)),
+    a,
+  );
+}
+export function matmul(a: ValueLike, b: ValueLike): Value {
+  return binary('matmul', a, b);
+}
+/** Inner product of vectors; matrix product otherwise. */
+export function dot(a: ValueLike, b: ValueLike): Value {
+  const x = toValue(a);
+  const y = toValue(b);
+  if (shapeOf(x).length <= 1 && shapeOf(y).length <= 1 && (typeof x === 'number' || typeof y === 'number')) return mul(x, y);
+  return matmul(x, y);
+}
+export function zeros(shape: readonly number[]): Tensor {
+  return full(shape, 0);
+}
+
+// ---------- library ----------
+/** The ℓp norm of all entries (p = 2 by default; Infinity for the max norm). */
+export function norm(x: ValueLike, p = 2): Value {
+  const v = toValue(x);
+  if (p === 2) return sqrt(sum(square(v)));
+  if (p === 1) return sum(abs(v));
+  if (p === Infinity) return max(abs(v));
+  return pow(sum(pow(abs(v), p)), 1 / p);
+}
+/** Mean squared error. */
+export function mse(prediction: ValueLike, target: ValueLike): Value {
+  return mean(square(sub(prediction, target)));
+}
+/** Mean cross-entropy of logits [batch, classes] against one-hot (or probability) labels of the same shape. */
+export function crossEntropy(logits: ValueLike, labels: ValueLike): Value {
+  return neg(mean(sum(mul(labels, logSoftmax(logits, -1)), -1)));
+}

@@ -1,0 +1,116 @@
+// Reverse mode: a RevTrace records each primitive application as a tape node (a Wengert list entry),
+// then sweeps the tape backwards with the VJP rules. The same tape can be swept forwards with the JVP
+// rules, which is how linearize and the auto-mode Jacobian avoid re-running the function.
+import { bind, Trace, Tracer, type Value } from './core.js';
+import { add } from './ops.js';
+import type { AnyPrimitive } from './primitives.js';
+
+/** A traced value and, unless it is an input, the tape node that produced it. */
+export class RevTracer extends Tracer {
+  readonly trace: RevTrace;
+  readonly primal: Value;
+  readonly prim: AnyPrimitive | null;
+  /** Inputs that belong to this trace (null for constants and outer-trace values). */
+  readonly inputs: readonly (RevTracer | null)[];
+  readonly primals: readonly Value[];
+  readonly params: unknown;
+  readonly residuals: unknown;
+  /** Accumulated cotangent during a backward sweep, tangent during a forward sweep. */
+  ct: Value | null = null;
+  tangent: Value | null = null;
+
+  constructor(
+    trace: RevTrace,
+    primal: Value,
+    prim: AnyPrimitive | null,
+    inputs: readonly (RevTracer | null)[],
+    primals: readonly Value[],
+    params: unknown,
+    residuals?: unknown,
+  ) {
+    super();
+    this.trace = trace;
+    this.primal = primal;
+    this.prim = prim;
+    this.inputs = inputs;
+    this.primals = primals;
+    this.params = params;
+    this.residuals = residuals;
+  }
+}
+
+/** A primitive whose reverse rule needs values saved by its own forward computation (customVjp). */
+export interface ForwardWithResiduals {
+  forward(primals: readonly Value[], params: unknown): { out: Value; residuals: unknown };
+}
+
+export class RevTrace extends Trace {
+  readonly tape: RevTracer[] = [];
+  readonly inputs: RevTracer[] = [];
+
+  input(primal: Value): RevTracer {
+    const leaf = new RevTracer(this, primal, null, [], [], undefined);
+    this.inputs.push(leaf);
+    return leaf;
+  }
+
+  process(prim: AnyPrimitive, args: readonly Value[], params: unknown): Value {
+    const n = args.length;
+    const primals = new Array<Value>(n);
+    const inputs = new Array<RevTracer | null>(n);
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!;
+      if (a instanceof RevTracer && a.trace === this) {
+        primals[i] = a.primal;
+        inputs[i] = a;
+      } else {
+        primals[i] = a;
+        inputs[i] = null;
+      }
+    }
+    if (prim.nondiff) return bind(prim, primals, params);
+    const custom = prim as Partial<ForwardWithResiduals>;
+    let out: Value;
+    let residuals: unknown;
+    if (custom.forward) ({ out, residuals } = custom.forward(primals, params));
+    else out = bind(prim, primals, params);
+    const node = new RevTracer(this, out, prim, inputs, primals, params, residuals);
+    this.tape.push(node);
+    return node;
+  }
+
+  /** Sweeps the tape backwards from the seeded outputs; cotangents land in `.ct` of inputs and nodes. */
+  backward(seeds: readonly (readonly [RevTracer, Value])[], nb: number): void {
+    for (const [node, ct] of seeds) node.ct = node.ct === null ? ct : add(node.ct, ct);
+    const tape = this.tape;
+    for (let i = tape.length - 1; i >= 0; i--) {
+      const node = tape[i]!;
+      const ct = node.ct;
+      if (ct === null) continue;
+      const inputs = node.inputs;
+      const need = inputs.map((x) => x !== null);
+      const cts = node.prim!.vjp(ct, node.primals, node.primal, vjpParams(node), nb, need);
+      for (let j = 0; j < inputs.length; j++) {
+        const input = inputs[j];
+        const c = cts[j];
+        if (input && c !== null && c !== undefined) input.ct = input.ct === null ? c : add(input.ct, c);
+      }
+    }
+  }
+
+  /** Sweeps the tape forwards from tangents set in `.tan` of the inputs. */
+  forward(nb: number): void {
+    for (const node of this.tape) {
+      const tangents = node.inputs.map((x) => (x === null ? null : x.tangent));
+      node.tangent = tangents.every((t) => t === null) ? null : node.prim!.jvp(node.primals, tangents, node.primal, node.params, nb);
+    }
+  }
+
+  reset(): void {
+    for (const node of this.tape) node.ct = node.tangent = null;
+    for (const node of this.inputs) node.ct = node.tangent = null;
+  }
+}
+
+/** Custom-VJP nodes get their residuals where other primitives get params. */
+const vjpParams = (node: RevTracer): unknown => (node.residuals === undefined ? node.params : { params: node.params, residuals: node.residuals });
