@@ -5,8 +5,12 @@ import { bind, Trace, Tracer, type Value } from './core.js';
 import { add } from './ops.js';
 import type { AnyPrimitive } from './primitives.js';
 
+let nextId = 0;
+
 /** A traced value and, unless it is an input, the tape node that produced it. */
 export class RevTracer extends Tracer {
+  /** Creation order: a topological order of any graph of nodes. */
+  readonly id = nextId++;
   readonly trace: RevTrace;
   readonly primal: Value;
   readonly prim: AnyPrimitive | null;
@@ -75,8 +79,12 @@ export class RevTrace extends Trace {
     if (custom.forward) ({ out, residuals } = custom.forward(primals, params));
     else out = bind(prim, primals, params);
     const node = new RevTracer(this, out, prim, inputs, primals, params, residuals);
-    this.tape.push(node);
+    this.record(node);
     return node;
+  }
+
+  protected record(node: RevTracer): void {
+    this.tape.push(node);
   }
 
   /** Sweeps the tape backwards from the seeded outputs; cotangents land in `.ct` of inputs and nodes. */
