@@ -1,0 +1,133 @@
+import * as engine from '@wengert/engine';
+import type { CompiledLoss } from './compile/define.js';
+import { runLoss } from './compile/define.js';
+import { toNumber } from './engine-backend.js';
+import { type DescendObjectiveAsync, type DescendOptions, engineExport, type Objective, type TrajectoryChunk } from './engine-pending.js';
+import type { DescendSpec, ProgressChunk, RunMessage, Trajectory } from './protocol.js';
+
+/** Aim for this much work between event-loop turns: abort stays fast, yields stay cheap. */
+const CHUNK_WORK_MS = 16;
+/** Post progress at most this often (~60 per second, the display rate). */
+const POST_INTERVAL_MS = 16;
+
+/** A compiled loss as the engine's descent objective: x arrives as a plain array of numbers. */
+export function lossObjective(loss: CompiledLoss): Objective {
+  const valueAndGrad = engine.valueAndGrad((x: number[]) => loss.fn(x) as engine.Value);
+  return {
+    valueAndGrad(x, grad) {
+      return runLoss(loss, () => {
+        const [value, g] = valueAndGrad(Array.from(x)) as [unknown, unknown];
+        const flat = g as ArrayLike<unknown>;
+        for (let i = 0; i < grad.length; i++) grad[i] = toNumber(flat[i]);
+        return toNumber(value);
+      });
+    },
+    value(x) {
+      return runLoss(loss, () => toNumber(loss.fn(Array.from(x))));
+    },
+  };
+}
+
+/**
+ * Runs the engine's streaming descent in this (worker) thread. Progress goes out on `port` as
+ * transferred chunks, coalesced to the display rate and never awaited; an `{type: 'abort'}` message
+ * on the port aborts the run, which then returns what it computed with stopReason 'aborted'.
+ */
+export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: MessagePort): Promise<Trajectory> {
+  const controller = new AbortController();
+  if (port) {
+    port.onmessage = (event: MessageEvent<RunMessage>) => {
+      if (event.data?.type === 'abort') controller.abort();
+    };
+  }
+  const objective = lossObjective(loss);
+  const x0 = Float64Array.from(spec.x0);
+  const options: DescendOptions = { every: stepsPerChunk(objective, x0), signal: controller.signal };
+  if (spec.steps !== undefined) options.steps = spec.steps;
+  if (spec.tol !== undefined) options.tol = spec.tol;
+  if (spec.divergeAbove !== undefined) options.divergeAbove = spec.divergeAbove;
+  const coalescer = new ChunkCoalescer(x0.length, (chunk) => port?.postMessage({ type: 'progress', chunk } satisfies RunMessage, transferList(chunk)));
+  try {
+    const run = engineExport<DescendObjectiveAsync>('descendObjectiveAsync')(objective, x0, spec.optimizer, options);
+    for (;;) {
+      const next = await run.next();
+      if (next.done) {
+        coalescer.flush();
+        const t = next.value;
+        return {
+          n: t.n,
+          steps: t.steps,
+          points: t.points,
+          losses: t.losses,
+          gradNorms: t.gradNorms,
+          stepSizes: t.stepSizes,
+          stopReason: t.stopReason,
+          x: Array.from(t.x as Float64Array),
+        };
+      }
+      coalescer.push(next.value);
+    }
+  } finally {
+    port?.close();
+  }
+}
+
+/** How many steps take about CHUNK_WORK_MS, from timing a few gradient evaluations at x0. */
+function stepsPerChunk(objective: Objective, x0: Float64Array): number {
+  const grad = new Float64Array(x0.length);
+  const start = performance.now();
+  let calls = 0;
+  while (calls < 1000 && (calls < 3 || performance.now() - start < 2)) {
+    objective.valueAndGrad(x0, grad);
+    calls++;
+  }
+  const perStep = Math.max((performance.now() - start) / calls, 1e-4);
+  return Math.max(1, Math.min(100_000, Math.round(CHUNK_WORK_MS / perStep)));
+}
+
+function transferList(chunk: ProgressChunk): Transferable[] {
+  return [chunk.points.buffer, chunk.losses.buffer, chunk.gradNorms.buffer, chunk.stepSizes.buffer] as Transferable[];
+}
+
+/** Merges consecutive engine chunks and posts at most one per POST_INTERVAL_MS. */
+class ChunkCoalescer {
+  private pending: TrajectoryChunk[] = [];
+  private lastPost = -Infinity;
+
+  constructor(
+    private readonly n: number,
+    private readonly post: (chunk: ProgressChunk) => void,
+  ) {}
+
+  push(chunk: TrajectoryChunk): void {
+    this.pending.push(chunk);
+    if (performance.now() - this.lastPost >= POST_INTERVAL_MS) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const parts = this.pending;
+    this.pending = [];
+    this.lastPost = performance.now();
+    this.post({
+      from: parts[0]!.from,
+      count: parts.reduce((s, p) => s + p.count, 0),
+      n: this.n,
+      points: concat(parts.map((p) => p.points)),
+      losses: concat(parts.map((p) => p.losses)),
+      gradNorms: concat(parts.map((p) => p.gradNorms)),
+      stepSizes: concat(parts.map((p) => p.stepSizes)),
+    });
+  }
+}
+
+function concat(arrays: Float64Array[]): Float64Array {
+  if (arrays.length === 1) return arrays[0]!;
+  const out = new Float64Array(arrays.reduce((s, a) => s + a.length, 0));
+  let k = 0;
+  for (const a of arrays) {
+    out.set(a, k);
+    k += a.length;
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+// The one test suite every transport must pass: Node worker_threads, a browser Web Worker, in-thread.
+import * as engine from '@wengert/engine';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEngineClient, type EngineClient, type EngineClientOptions } from '../client.js';
+import { EngineError } from '../errors.js';
+import type { TransportKind } from '../transports/transport.js';
+
+export const NOTES_F = 'x => Math.log(x[0]) + x[0] * x[1] - Math.sin(x[1])';
+/** The same f written with engine ops, in the order the rewritten source evaluates it. */
+export const notesFWithEngineOps = (x: engine.Value[]) =>
+  engine.sub(engine.add(engine.log(x[0]!), engine.mul(x[0]!, x[1]!)), engine.sin(x[1]!));
+
+async function rejection(promise: Promise<unknown>): Promise<EngineError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(EngineError);
+    return error as EngineError;
+  }
+  throw new Error('expected the call to reject');
+}
+
+export function engineClientSuite(kind: TransportKind): void {
+  describe(`engine client over ${kind}`, () => {
+    const clients: EngineClient[] = [];
+    const client = (options: EngineClientOptions = {}) => {
+      const c = createEngineClient({ transport: kind, ...options });
+      clients.push(c);
+      return c;
+    };
+    afterAll(() => {
+      for (const c of clients) c.dispose();
+    });
+    const shared = client();
+
+    it('runs on the requested transport', () => {
+      expect(shared.transport).toBe(kind);
+    });
+
+    it('valueAndGrad of the notes’ f equals the engine in-thread and the analytic gradient', async () => {
+      const f = await shared.define(NOTES_F);
+      const result = await shared.valueAndGrad(f, [2, 5]);
+      const [value, grad] = engine.valueAndGrad(notesFWithEngineOps)([2, 5]);
+      expect(result).toEqual({ value, grad });
+      expect(result.value).toBe(Math.log(2) + 2 * 5 - Math.sin(5));
+      expect(result.grad).toEqual([1 / 2 + 5, 2 - Math.cos(5)]);
+    });
+
+    it('evaluates, and gives the Jacobian with its mode explanation and the Hessian', async () => {
+      const f = await shared.define(NOTES_F);
+      expect(await shared.evaluate(f, [2, 5])).toBe(Math.log(2) + 10 - Math.sin(5));
+      const { jacobian, explanation } = await shared.jacobian(f, [2, 5]);
+      expect(jacobian).toEqual([[5.5, 2 - Math.cos(5)]]);
+      expect(explanation).toMatchObject({ n: 2, m: 1, mode: 'reverse' });
+      const hessian = await shared.hessian(f, [2, 5]);
+      expect(hessian[0]![0]).toBeCloseTo(-1 / 4, 14);
+      expect(hessian[0]![1]).toBeCloseTo(1, 14);
+      expect(hessian[1]![0]).toBeCloseTo(1, 14);
+      expect(hessian[1]![1]).toBeCloseTo(Math.sin(5), 14);
+    });
+
+    it('differentiates a block with helpers, loops, branches and ** as written', async () => {
+      const f = await shared.define(`
+        function square(v) { return v ** 2; }
+        function loss(x) {
+          let s = 0;
+          for (let i = 0; i < x.length; i++) {
+            if (x[i] > 0) s += square(x[i]);
+            else s -= 3 * x[i];
+          }
+          return s;
+        }`);
+      const { value, grad } = await shared.valueAndGrad(f, [1.5, -2, 0.25]);
+      expect(value).toBe(1.5 ** 2 + 6 + 0.25 ** 2);
+      expect(grad).toEqual([3, -3, 0.5]);
+    });
+
+    it('evaluates a grid as one Float64Array, x fastest', async () => {
+      const f = await shared.define('x => (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2');
+      const grid = await shared.evaluateGrid(f, [-2, 2], [-1, 3], [5, 4]);
+      expect(grid.z).toBeInstanceOf(Float64Array);
+      expect(grid.z.length).toBe(20);
+      expect(Array.from(grid.x)).toEqual([-2, -1, 0, 1, 2]);
+      expect(grid.y[0]).toBe(-1);
+      expect(grid.y[3]).toBe(3);
+      for (let j = 0; j < 4; j++)
+        for (let i = 0; i < 5; i++) {
+          const [x, y] = [grid.x[i]!, grid.y[j]!];
+          expect(grid.z[j * 5 + i]).toBe((1 - x) ** 2 + 100 * (y - x ** 2) ** 2);
+        }
+    });
+
+    it('reports syntax errors with line and column, as structured data', async () => {
+      const error = await rejection(shared.define('x => {\n  let s = 0;\n  return s +* x[0];\n}'));
+      expect(error.code).toBe('syntax-error');
+      expect(error.span).toEqual({ line: 3, column: 12 });
+      expect(error.message).toMatch(/Unexpected token/);
+    });
+
+    it('reports runtime errors with their source line', async () => {
+      const f = await shared.define('x => {\n  const helper = undefined;\n  return x[0] + helper(x[1]);\n}');
+      const error = await rejection(shared.evaluate(f, [1, 2]));
+      expect(error.code).toBe('runtime-error');
+      expect(error.message).toMatch(/TypeError/);
+      expect(error.span?.line).toBe(3);
+      expect(error.functionId).toBe(f.id);
+    });
+
+    it('rejects unknown functions with a typed error', async () => {
+      expect((await rejection(shared.evaluate('nope', [1]))).code).toBe('unknown-function');
+    });
+
+    it('settles every call it made', () => {
+      expect(shared.pendingCalls).toBe(0);
+    });
+  });
+}
+
+/** Runaway code can only be stopped where the engine has its own thread. */
+export function runawaySuite(kind: Exclude<TransportKind, 'in-thread'>): void {
+  describe(`runaway code over ${kind}`, () => {
+    const c = createEngineClient({ transport: kind, timeBudgetMs: 1500 });
+    afterAll(() => c.dispose());
+
+    it('stops while(true){}, rejects every pending call, restores definitions and stays usable', async () => {
+      const f = await c.define(NOTES_F);
+      const spin = await c.define('x => { while (true) {} }');
+      const runaway = c.evaluate(spin, [1]);
+      const queued = c.valueAndGrad(f, [2, 5]);
+      const [runawayError, queuedError] = await Promise.all([rejection(runaway), rejection(queued)]);
+      expect(runawayError.code).toBe('timeout');
+      expect(queuedError.code).toBe('worker-restarted');
+      expect(c.pendingCalls).toBe(0);
+      expect(c.restarts).toBe(1);
+      // The fresh worker knows f again without a new define.
+      const { grad } = await c.valueAndGrad(f, [2, 5]);
+      expect(grad).toEqual([5.5, 2 - Math.cos(5)]);
+      expect(c.pendingCalls).toBe(0);
+    });
+  });
+}

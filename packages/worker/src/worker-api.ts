@@ -1,0 +1,148 @@
+import * as engine from '@wengert/engine';
+import { type CompiledLoss, compileLoss, runLoss } from './compile/define.js';
+import { createOperatorRuntime } from './compile/runtime.js';
+import { runDescent } from './descent.js';
+import { engineBackend, toNumber, toPlain } from './engine-backend.js';
+import { engineExport, type TraceOf } from './engine-pending.js';
+import { EngineError, serializeError } from './errors.js';
+import type {
+  DescendSpec,
+  JacobianOptions,
+  JacobianResult,
+  PlainTree,
+  Range2,
+  Reply,
+  TraceTable,
+  TraceTableOptions,
+  TraceTables,
+  Trajectory,
+  ValueAndGradResult,
+} from './protocol.js';
+
+export type WorkerApi = ReturnType<typeof createWorkerApi>;
+export type WorkerMethod = keyof WorkerApi;
+
+/**
+ * Everything the engine worker does, as plain functions of cloneable arguments that answer with a
+ * Reply (value or structured error). The same object serves a Web Worker, a Node worker and
+ * in-thread use; it knows nothing of comlink.
+ */
+export function createWorkerApi() {
+  const runtime = createOperatorRuntime(engineBackend);
+  const losses = new Map<string, CompiledLoss>();
+
+  const lossOf = (id: string): CompiledLoss => {
+    const loss = losses.get(id);
+    if (!loss) throw new EngineError('unknown-function', `No function with id '${id}' is defined in the engine.`, { functionId: id });
+    return loss;
+  };
+
+  /** Runs `body` with the loss, answering errors as data that points into the loss source. */
+  const withLoss = <T>(id: string, body: (loss: CompiledLoss) => T): Reply<T> => {
+    try {
+      const loss = lossOf(id);
+      return { ok: true, value: runLoss(loss, () => body(loss)) };
+    } catch (error) {
+      return { ok: false, error: serializeError(error, id) };
+    }
+  };
+
+  return {
+    /** Answers once the worker has loaded (the client waits for this before timing calls). */
+    ready(): Reply<null> {
+      return { ok: true, value: null };
+    },
+
+    define(id: string, source: string): Reply<null> {
+      try {
+        losses.set(id, compileLoss(source, runtime, id));
+        return { ok: true, value: null };
+      } catch (error) {
+        return { ok: false, error: serializeError(error, id) };
+      }
+    },
+
+    forget(id: string): Reply<boolean> {
+      return { ok: true, value: losses.delete(id) };
+    },
+
+    evaluate(id: string, x: PlainTree): Reply<PlainTree> {
+      return withLoss(id, (loss) => toPlain(loss.fn(x)));
+    },
+
+    valueAndGrad(id: string, x: PlainTree): Reply<ValueAndGradResult> {
+      return withLoss(id, (loss) => {
+        const [value, grad] = engine.valueAndGrad((v: PlainTree) => loss.fn(v) as engine.Value)(x as never) as [unknown, unknown];
+        return { value: toPlain(value), grad: toPlain(grad) };
+      });
+    },
+
+    jacobian(id: string, x: PlainTree, options: JacobianOptions = {}): Reply<JacobianResult> {
+      return withLoss(id, (loss) => {
+        const f = (v: PlainTree) => loss.fn(v) as engine.Value;
+        const mode = { mode: options.mode ?? 'auto' } as const;
+        const jacobian = asMatrix(toPlain(engine.jacobian(f, mode)(x)));
+        const explanation = toPlain(engine.explainJacobian(f, mode)(x));
+        return { jacobian, explanation };
+      });
+    },
+
+    hessian(id: string, x: PlainTree): Reply<number[][]> {
+      return withLoss(id, (loss) => asMatrix(toPlain(engine.hessian((v: PlainTree) => loss.fn(v) as engine.Value)(x as never))));
+    },
+
+    traceTables(id: string, x: PlainTree, options: TraceTableOptions = {}): Reply<TraceTables> {
+      return withLoss(id, (loss) => {
+        const trace = engineExport<TraceOf>('traceOf')((v: PlainTree) => loss.fn(v) as engine.Value)(x as never);
+        const n = Array.isArray(x) ? x.length : 1;
+        const direction = options.direction ?? Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
+        return {
+          primal: tableOf(trace.primalTable()),
+          tangent: tableOf(trace.tangentTable(direction as never)),
+          adjoint: tableOf(trace.adjointTable((options.seed ?? 1) as never)),
+        };
+      });
+    },
+
+    /** f on an nx × ny grid (x fastest), as one Float64Array that is transferred to the caller. */
+    evaluateGrid(id: string, xRange: Range2, yRange: Range2, nx: number, ny: number): Reply<Float64Array> {
+      return withLoss(id, (loss) => {
+        if (!(nx >= 2 && ny >= 2 && Number.isInteger(nx) && Number.isInteger(ny)))
+          throw new EngineError('invalid-argument', `Grid resolution must be whole numbers ≥ 2, got ${nx} × ${ny}.`);
+        const z = new Float64Array(nx * ny);
+        for (let j = 0; j < ny; j++) {
+          const y = gridPoint(yRange, j, ny);
+          for (let i = 0; i < nx; i++) z[j * nx + i] = toNumber(loss.fn([gridPoint(xRange, i, nx), y]));
+        }
+        return z;
+      });
+    },
+
+    async descend(id: string, spec: DescendSpec, port?: MessagePort): Promise<Reply<Trajectory>> {
+      try {
+        return { ok: true, value: await runDescent(lossOf(id), spec, port) };
+      } catch (error) {
+        port?.close();
+        return { ok: false, error: serializeError(error, id) };
+      }
+    },
+  };
+}
+
+/** The i-th of n evenly spaced points over [min, max], endpoints exact. */
+export function gridPoint([min, max]: Range2, i: number, n: number): number {
+  return i === n - 1 ? max : min + ((max - min) * i) / (n - 1);
+}
+
+/** Jacobians and Hessians as m × n arrays, whatever nesting the engine returns for scalars and vectors. */
+function asMatrix(value: PlainTree): number[][] {
+  if (typeof value === 'number') return [[value]];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return [value as number[]];
+  return value as number[][];
+}
+
+/** The engine's table objects as structured-clone-safe rows plus the printed table. */
+function tableOf(table: unknown): TraceTable {
+  const rows = Array.isArray(table) ? table : ((table as { rows?: unknown[] }).rows ?? []);
+  return { rows: JSON.parse(JSON.stringify(rows)) as PlainTree[], text: String(table) };
+}

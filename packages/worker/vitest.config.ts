@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import { chromiumBrowser, reporters } from '../../vitest.shared.ts';
+
+export default defineConfig({
+  test: {
+    ...reporters,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] },
+      },
+      { extends: true, test: { name: 'browser', include: ['src/**/*.browser.test.ts'], browser: chromiumBrowser } },
+    ],
+  },
+});
