@@ -47,14 +47,6 @@ export type DescendObjectiveAsync = (
   options: DescendOptions,
 ) => AsyncGenerator<TrajectoryChunk, EngineTrajectory, void>;
 
-export interface TraceTablesSource {
-  primalTable(): unknown;
-  tangentTable(direction: unknown): unknown;
-  adjointTable(seed?: unknown): unknown;
-}
-
-export type TraceOf = (f: (...args: never[]) => unknown) => (...args: unknown[]) => TraceTablesSource;
-
 /** An engine export by name, or a clear error if this engine build does not have it yet. */
 export function engineExport<T>(name: string): T {
   const value = (engine as unknown as Record<string, unknown>)[name];

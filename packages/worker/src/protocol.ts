@@ -36,8 +36,19 @@ export interface TraceTableOptions {
   seed?: number;
 }
 
+/** One row of a Wengert-list table, e.g. `{name: 'v₂', definition: 'v₋₁ × v₀', expression: '2 × 5', value: 10}`. */
+export interface TraceTableRow {
+  name: string;
+  definition: string;
+  /** The definition with numbers substituted (3 decimals). */
+  expression: string;
+  /** The exact value (nested arrays for tensors). */
+  value: PlainTree;
+}
+
 export interface TraceTable {
-  rows: PlainTree[];
+  title: string;
+  rows: TraceTableRow[];
   /** The table as the notes print it. */
   text: string;
 }

@@ -3,7 +3,6 @@ import { type CompiledLoss, compileLoss, runLoss } from './compile/define.js';
 import { createOperatorRuntime } from './compile/runtime.js';
 import { runDescent } from './descent.js';
 import { engineBackend, toNumber, toPlain } from './engine-backend.js';
-import { engineExport, type TraceOf } from './engine-pending.js';
 import { EngineError, serializeError } from './errors.js';
 import type {
   DescendSpec,
@@ -93,13 +92,11 @@ export function createWorkerApi() {
 
     traceTables(id: string, x: PlainTree, options: TraceTableOptions = {}): Reply<TraceTables> {
       return withLoss(id, (loss) => {
-        const trace = engineExport<TraceOf>('traceOf')((v: PlainTree) => loss.fn(v) as engine.Value)(x as never);
-        const n = Array.isArray(x) ? x.length : 1;
-        const direction = options.direction ?? Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
+        const trace = engine.traceOf((v: PlainTree) => loss.fn(v))(x);
         return {
           primal: tableOf(trace.primalTable()),
-          tangent: tableOf(trace.tangentTable(direction as never)),
-          adjoint: tableOf(trace.adjointTable((options.seed ?? 1) as never)),
+          tangent: tableOf(trace.tangentTable(options.direction)),
+          adjoint: tableOf(trace.adjointTable(options.seed ?? 1)),
         };
       });
     },
@@ -142,7 +139,10 @@ function asMatrix(value: PlainTree): number[][] {
 }
 
 /** The engine's table objects as structured-clone-safe rows plus the printed table. */
-function tableOf(table: unknown): TraceTable {
-  const rows = Array.isArray(table) ? table : ((table as { rows?: unknown[] }).rows ?? []);
-  return { rows: JSON.parse(JSON.stringify(rows)) as PlainTree[], text: String(table) };
+function tableOf(table: engine.Table): TraceTable {
+  return {
+    title: table.title,
+    rows: table.rows.map((row) => ({ name: row.name, definition: row.definition, expression: row.expression, value: toPlain(row.value) })),
+    text: table.toString(),
+  };
 }

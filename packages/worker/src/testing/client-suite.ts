@@ -59,6 +59,29 @@ export function engineClientSuite(kind: TransportKind): void {
       expect(hessian[1]![1]).toBeCloseTo(Math.sin(5), 14);
     });
 
+    it('gives the notes’ three trace tables for f at (2, 5)', async () => {
+      const f = await shared.define(NOTES_F);
+      const { primal, tangent, adjoint } = await shared.traceTables(f, [2, 5]);
+      expect(primal.rows.map((r) => [r.name, r.definition, r.expression])).toEqual([
+        ['v₋₁', 'x₁', '2'],
+        ['v₀', 'x₂', '5'],
+        ['v₁', 'ln v₋₁', 'ln 2'],
+        ['v₂', 'v₋₁ × v₀', '2 × 5'],
+        ['v₃', 'sin v₀', 'sin 5'],
+        ['v₄', 'v₁ + v₂', '0.693 + 10'],
+        ['v₅', 'v₄ − v₃', '10.693 − (−0.959)'],
+        ['y', 'v₅', '11.652'],
+      ]);
+      expect(primal.rows.at(-1)!.value).toBe(Math.log(2) + 10 - Math.sin(5));
+      expect(primal.text).toContain('ln v₋₁');
+      // Tangent along e₁ ends in ∂f/∂x₁; the adjoint table ends in the gradient.
+      expect(tangent.rows.at(-1)!.value).toBe(5.5);
+      const bars = adjoint.rows.filter((r) => r.name.startsWith('x̄')).map((r) => r.value);
+      expect(bars).toEqual([5.5, 2 - Math.cos(5)]);
+      const along = await shared.traceTables(f, [2, 5], { direction: [0, 1] });
+      expect(along.tangent.rows.at(-1)!.value).toBe(2 - Math.cos(5));
+    });
+
     it('differentiates a block with helpers, loops, branches and ** as written', async () => {
       const f = await shared.define(`
         function square(v) { return v ** 2; }
