@@ -22,7 +22,7 @@ const last = (t: Trajectory) => Array.from(t.points.subarray(t.steps * t.n));
 
 describe('descend on engine gradients', () => {
   it('the engine gradient and HVP of Rosenbrock match the hand-written ones', () => {
-    const t = descend(rosen as never, [-1.2, 1], sgd({ lr: 1e-4 }), { steps: 3 });
+    const t = descend(rosen, [-1.2, 1], sgd({ lr: 1e-4 }), { steps: 3 });
     const g = new Float64Array(2);
     for (let k = 0; k <= 3; k++) {
       const x = t.points.subarray(2 * k, 2 * k + 2);
@@ -34,7 +34,7 @@ describe('descend on engine gradients', () => {
   });
 
   it('Rosenbrock from (−1.2, 1): L-BFGS reaches (1, 1) to 1e-6 in under 100 iterations', () => {
-    const t = descend(rosen as never, [-1.2, 1], lbfgs(), { steps: 100, tol: 1e-9 });
+    const t = descend(rosen, [-1.2, 1], lbfgs(), { steps: 100, tol: 1e-9 });
     expect(t.stopReason).toBe('converged');
     expect(t.steps).toBeLessThan(100);
     const [x, y] = t.x as number[];
@@ -43,7 +43,7 @@ describe('descend on engine gradients', () => {
   });
 
   it('Rosenbrock from (−1.2, 1): Newton-CG with Armijo reaches (1, 1) to 1e-6 in under 40 iterations', () => {
-    const t = descend(rosen as never, [-1.2, 1], newtonCg(), { steps: 40, tol: 1e-9 });
+    const t = descend(rosen, [-1.2, 1], newtonCg(), { steps: 40, tol: 1e-9 });
     expect(t.stopReason).toBe('converged');
     expect(t.steps).toBeLessThan(40);
     for (const v of last(t)) expect(Math.abs(v - 1)).toBeLessThan(1e-6);
@@ -52,7 +52,7 @@ describe('descend on engine gradients', () => {
   });
 
   it('Beale from (1, 1) (f = 14.203125) reaches (3, 0.5)', () => {
-    const t = descend(beale as never, [1, 1], lbfgs(), { steps: 500, tol: 1e-10 });
+    const t = descend(beale, [1, 1], lbfgs(), { steps: 500, tol: 1e-10 });
     expect(t.losses[0]).toBeCloseTo(14.203125, 12);
     expect(t.stopReason).toBe('converged');
     const [x, y] = last(t);
@@ -69,7 +69,7 @@ describe('descend on engine gradients', () => {
     ];
     const reached = new Set<number>();
     for (const start of [[0, 0], [-1, 3], [-3, -3], [3, -3]]) {
-      const t = descend(himmelblau as never, start, newtonCg(), { steps: 200, tol: 1e-9 });
+      const t = descend(himmelblau, start, newtonCg(), { steps: 200, tol: 1e-9 });
       expect(t.stopReason).toBe('converged');
       const p = last(t);
       const which = minima.findIndex((m) => Math.hypot(m[0]! - p[0]!, m[1]! - p[1]!) < 1e-5);
@@ -78,11 +78,11 @@ describe('descend on engine gradients', () => {
       reached.add(which);
     }
     expect(reached.size).toBeGreaterThan(1);
-    expect(descend(himmelblau as never, [0, 0], sgd({ lr: 0 }), { steps: 0 }).losses[0]).toBe(170);
+    expect(descend(himmelblau, [0, 0], sgd({ lr: 0 }), { steps: 0 }).losses[0]).toBe(170);
   });
 
   it('quadratic oracle on engine gradients with a Tensor x0: GD 2/11 gives f₁₀ = 0.099394', () => {
-    const t = descend(quadratic as never, tensor([1, 1]), sgd({ lr: 2 / 11 }), { steps: 10 });
+    const t = descend(quadratic, tensor([1, 1]), sgd({ lr: 2 / 11 }), { steps: 10 });
     expect(t.losses[10]).toBeCloseTo(0.099394, 6);
     expect(t.x).toBeInstanceOf(Tensor);
     expect(t.points.length).toBe(11 * 2);
@@ -90,7 +90,7 @@ describe('descend on engine gradients', () => {
   });
 
   it('accepts a spec instead of an optimizer, and a Float64Array x0', () => {
-    const t = descend(quadratic as never, Float64Array.of(1, 1), { name: 'sgd', lr: 2 / 11 }, { steps: 10 });
+    const t = descend(quadratic, Float64Array.of(1, 1), { name: 'sgd', lr: 2 / 11 }, { steps: 10 });
     expect(t.losses[10]).toBeCloseTo(0.099394, 6);
     expect(t.x).toBeInstanceOf(Float64Array);
   });

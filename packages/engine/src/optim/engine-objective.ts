@@ -4,8 +4,11 @@ import { viewBlocks } from './blocks.js';
 import type { Objective } from './objective.js';
 import { flattenTree, type Tree, type TreeLayout, unflattenTree } from './tree-io.js';
 
-/** A loss written with engine ops: takes the params tree (numbers/Tensors) and returns a scalar. */
-export type LossFunction = (params: Tree) => unknown;
+/**
+ * A loss written with engine ops: takes the params tree (the structure of x0, with numbers, Tensors or
+ * tracers at the leaves) and returns a scalar. Typed loosely so `([x, y]: Value[]) => …` fits.
+ */
+export type LossFunction = (params: never) => unknown;
 
 function scalarOf(v: unknown, what: string): number {
   const p = typeof v === 'number' || v instanceof Tensor ? v : primal(v as never);
@@ -19,7 +22,8 @@ function scalarOf(v: unknown, what: string): number {
  * (`valueAndGrad`), Hessian-vector products forward-over-reverse (`hvp`). x is rebuilt into the
  * caller's tree structure (same leaf kinds and shapes as x0) for each call.
  */
-export function objectiveFromFunction(f: LossFunction, layout: TreeLayout): Objective {
+export function objectiveFromFunction(loss: LossFunction, layout: TreeLayout): Objective {
+  const f = loss as (params: Tree) => unknown;
   const vg = valueAndGrad(f);
   const asTree = (x: Float64Array) => unflattenTree(layout, viewBlocks(x, layout.shapes));
   const writeFlat = (tree: Tree, out: Float64Array) => {

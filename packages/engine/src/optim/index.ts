@@ -87,3 +87,4 @@ export {
 export { type LossFunction, objectiveFromFunction } from './engine-objective.js';
 export type { Leaf, Tree as ParamTree, TreeLayout } from './tree-io.js';
 export { flattenTree, unflattenTree } from './tree-io.js';
+export { Optimizer, type ParamGroup } from './param-optimizer.js';
