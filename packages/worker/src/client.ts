@@ -21,7 +21,8 @@ import { inThreadTransport } from './transports/in-thread.js';
 import { nodeTransport } from './transports/node.js';
 import type { SpawnedEngine, Transport, TransportKind } from './transports/transport.js';
 import { webTransport } from './transports/web.js';
-import { gridPoint, type WorkerApi, type WorkerMethod } from './worker-api.js';
+import { gridPoint } from './grid.js';
+import type { WorkerApi, WorkerMethod } from './worker-api.js';
 
 export interface EngineClientOptions {
   /** Where the engine runs; 'auto' picks a Web Worker in browsers and worker_threads in Node. */

@@ -4,6 +4,7 @@ import { createOperatorRuntime } from './compile/runtime.js';
 import { runDescent } from './descent.js';
 import { engineBackend, toNumber, toPlain } from './engine-backend.js';
 import { EngineError, serializeError } from './errors.js';
+import { gridPoint } from './grid.js';
 import type {
   DescendSpec,
   JacobianOptions,
@@ -124,11 +125,6 @@ export function createWorkerApi() {
       }
     },
   };
-}
-
-/** The i-th of n evenly spaced points over [min, max], endpoints exact. */
-export function gridPoint([min, max]: Range2, i: number, n: number): number {
-  return i === n - 1 ? max : min + ((max - min) * i) / (n - 1);
 }
 
 /** Jacobians and Hessians as m × n arrays, whatever nesting the engine returns for scalars and vectors. */

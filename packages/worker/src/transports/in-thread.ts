@@ -1,4 +1,4 @@
-import { createWorkerApi, type WorkerApi, type WorkerMethod } from '../worker-api.js';
+import type { WorkerApi, WorkerMethod } from '../worker-api.js';
 import type { SpawnedEngine, Transport } from './transport.js';
 
 /**
@@ -8,6 +8,8 @@ import type { SpawnedEngine, Transport } from './transport.js';
 export const inThreadTransport: Transport = {
   kind: 'in-thread',
   async spawn(): Promise<SpawnedEngine> {
+    // Loaded on demand, so pages that use a worker do not bundle the engine and the compiler.
+    const { createWorkerApi } = await import('../worker-api.js');
     const api: WorkerApi = createWorkerApi();
     return {
       canTerminate: false,

@@ -12,16 +12,18 @@ function workerThreads(): WorkerThreads {
   return module;
 }
 
+/** A variable, not a literal: bundlers only rewrite `new URL('literal', import.meta.url)`. */
+const NODE_WORKER_ENTRY = '../engine.node-worker.mjs';
+
 /**
  * A Node `worker_threads` worker. Its entry is a small .mjs that registers tsx first, because
- * Node 20 cannot load the TypeScript worker source by itself. The file name is built at runtime
- * so bundlers do not copy it into browser builds.
+ * Node 20 cannot load the TypeScript worker source by itself.
  */
 export const nodeTransport: Transport = {
   kind: 'node',
   async spawn(): Promise<SpawnedEngine> {
     const { Worker } = workerThreads();
-    const entry = new URL(`../engine.node-worker${'.mjs'}`, import.meta.url);
+    const entry = new URL(NODE_WORKER_ENTRY, import.meta.url);
     const worker: NodeWorker = new Worker(entry, { name: 'wengert-engine' });
     // Terminated or idle workers must not keep the process alive.
     worker.unref();
