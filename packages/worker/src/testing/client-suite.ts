@@ -129,6 +129,30 @@ export function engineClientSuite(kind: TransportKind): void {
       expect(error.functionId).toBe(f.id);
     });
 
+    it('gives the Jacobian of a vector-valued loss, and engine errors as structured values', async () => {
+      const f = await shared.define('x => [x[0] * x[1], Math.sin(x[0]), x[1] ** 3]');
+      const { jacobian, explanation } = await shared.jacobian(f, [0.5, 2]);
+      expect(jacobian).toEqual([
+        [2, 0.5],
+        [Math.cos(0.5), 0],
+        [0, 12],
+      ]);
+      expect(explanation).toMatchObject({ n: 2, m: 3, mode: 'forward' });
+      expect((await shared.jacobian(f, [0.5, 2], { mode: 'reverse' })).jacobian).toEqual(jacobian);
+      const error = await rejection(shared.valueAndGrad(f, [0.5, 2]));
+      expect(error).toMatchObject({ code: 'engine-error', engineCode: 'not-differentiable', functionId: f.id });
+      expect(error.message).toMatch(/scalar/);
+    });
+
+    it('restarts on request and rejects calls after dispose', async () => {
+      const c = client();
+      const f = await c.define(NOTES_F);
+      c.restart();
+      expect(await c.evaluate(f, [2, 5])).toBe(Math.log(2) + 10 - Math.sin(5));
+      c.dispose();
+      expect((await rejection(c.evaluate(f, [2, 5]))).code).toBe('disposed');
+    });
+
     it('rejects unknown functions with a typed error', async () => {
       expect((await rejection(shared.evaluate('nope', [1]))).code).toBe('unknown-function');
     });
