@@ -184,5 +184,14 @@ export function runawaySuite(kind: Exclude<TransportKind, 'in-thread'>): void {
       expect(grad).toEqual([5.5, 2 - Math.cos(5)]);
       expect(c.pendingCalls).toBe(0);
     });
+
+    it('stops a runaway top level in define, which then stays undefined', async () => {
+      const error = await rejection(c.define('let n = 0;\nwhile (true) { n++; }\nx => x[0]', { id: 'never' }));
+      expect(error.code).toBe('timeout');
+      expect((await rejection(c.evaluate('never', [1]))).code).toBe('unknown-function');
+      const g = await c.define('x => x[0] * 2');
+      expect(await c.evaluate(g, [21])).toBe(42);
+      expect(c.pendingCalls).toBe(0);
+    });
   });
 }
