@@ -1,7 +1,11 @@
 // Raw numeric kernels on plain numbers and Tensors (no tracing). Elementwise loops are generated once per
 // op with `new Function` so each op gets its own monomorphic, inlinable loop.
 import { DomainError, ShapeError } from './errors.js';
+import { FUSE_MIN_SIZE, fusedOp, fusedSum, materializeInto } from './fusion.js';
 import { allocate, type DType, type Shape, sameShape, shapeSize, Tensor, type TypedArray } from './tensor.js';
+
+/** The expression with its operands as fusion placeholders: x → $0, y → $1. */
+const placeholders = (expr: string): string => expr.replace(/\bx\b/g, '$$0').replace(/\by\b/g, '$$1');
 
 export type Raw = number | Tensor;
 
@@ -53,8 +57,10 @@ export function unaryKernel(expr: string): { scalar: (x: number) => number; kern
     out: TypedArray,
     n: number,
   ) => void;
+  const fused = placeholders(expr);
   const kernel = (x: Raw): Raw => {
     if (typeof x === 'number') return scalar(x);
+    if (x.size >= FUSE_MIN_SIZE) return fusedOp(fused, [x], x.shape, x.dtype);
     const out = allocate(x.dtype, x.size);
     loop(x.data, out, x.size);
     return new Tensor(out, x.shape);
@@ -88,9 +94,16 @@ export function binaryKernel(name: string, expr: string): { scalar: (x: number, 
        }
      }`,
   ) as StridedLoop;
+  const fused = placeholders(expr);
   const kernel = (a: Raw, b: Raw): Raw => {
+    if (typeof a === 'number' && typeof b === 'number') return scalar(a, b);
+    // Same shapes or a scalar side: fuse into a pending expression when big enough.
+    const as = typeof a === 'number' ? null : a;
+    const bs = typeof b === 'number' ? null : b;
+    const big = as && bs ? (sameShape(as.shape, bs.shape) ? as : bs.size === 1 && bs.shape.length <= as.shape.length ? as : as.size === 1 && as.shape.length <= bs.shape.length ? bs : null) : (as ?? bs);
+    if (big && big.size >= FUSE_MIN_SIZE) return fusedOp(fused, [a, b], big.shape, resultDtype(a, b));
     if (typeof a === 'number') {
-      if (typeof b === 'number') return scalar(a, b);
+      b = b as Tensor;
       const out = allocate(resultDtype(a, b), b.size);
       sv(b.data, a, out, b.size);
       return new Tensor(out, b.shape);
@@ -153,6 +166,11 @@ export type ReduceKind = 'sum' | 'max' | 'min' | 'prod';
 /** Reduces over `axes` (sorted, normalized) keeping them as size-1 dims when `keepdims`. */
 export function reduce(x: Raw, axes: readonly number[], keepdims: boolean, kind: ReduceKind): Raw {
   if (typeof x === 'number') return x;
+  if (x.fused && kind === 'sum' && axes.length === x.shape.length) {
+    const total = fusedSum(x.fused, x.size);
+    const shape = keepdims ? x.shape.map(() => 1) : [];
+    return new Tensor(x.dtype === 'float32' ? Float32Array.of(total) : Float64Array.of(total), shape);
+  }
   const { shape, data } = x;
   const nd = shape.length;
   const init = kind === 'sum' ? 0 : kind === 'prod' ? 1 : kind === 'max' ? -Infinity : Infinity;
@@ -255,8 +273,13 @@ export function broadcastTo(x: Raw, shape: Shape): Raw {
   if (!sameShape(target, shape)) throw new ShapeError('broadcastTo', 'cannot broadcast to the target shape', [xs, shape]);
   if (typeof x !== 'number' && sameShape(xs, shape)) return x;
   const dtype = typeof x === 'number' ? 'float64' : x.dtype;
-  const out = allocate(dtype, shapeSize(shape));
-  if (typeof x === 'number' || x.size === 1) return new Tensor(out.fill(typeof x === 'number' ? x : x.data[0]!), shape);
+  const size = shapeSize(shape);
+  if (typeof x === 'number' || x.size === 1) {
+    const value = typeof x === 'number' ? x : x.data[0]!;
+    if (size >= FUSE_MIN_SIZE) return Tensor.fromFused({ kind: 'const', value }, shape, dtype);
+    return new Tensor(allocate(dtype, size).fill(value), shape);
+  }
+  const out = allocate(dtype, size);
   const strides = broadcastStrides(xs, shape);
   const nd = shape.length;
   const idx = new Int32Array(nd);
@@ -283,15 +306,37 @@ export function slice(x: Raw, begin: readonly number[], size: readonly number[])
   for (let d = 0; d < nd; d++)
     if (begin[d]! < 0 || size[d]! < 0 || begin[d]! + size[d]! > shape[d]!)
       throw new ShapeError('slice', `block [${begin}] + [${size}] lies outside the input`, [shape]);
+  const offset = contiguousOffset(shape, begin, size);
+  if (offset >= 0 && shapeSize(size) >= FUSE_MIN_SIZE) return Tensor.fromFused({ kind: 'input', data: x.data, offset }, [...size], x.dtype);
   const out = allocate(x.dtype, shapeSize(size));
   copyBlock(x.data, shape, begin, out, size, true);
   return new Tensor(out, [...size]);
+}
+
+/** Offset of a block in its array if the block is one contiguous run of memory, else −1. */
+function contiguousOffset(shape: Shape, begin: readonly number[], size: readonly number[]): number {
+  let k = 0;
+  while (k < shape.length && size[k] === 1) k++;
+  for (let d = k + 1; d < shape.length; d++) if (begin[d] !== 0 || size[d] !== shape[d]) return -1;
+  let offset = 0;
+  let stride = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    offset += begin[d]! * stride;
+    stride *= shape[d]!;
+  }
+  return offset;
 }
 
 /** Places `x` at `begin` inside zeros of `shape` (the transpose of slice). */
 export function pad(x: Raw, begin: readonly number[], shape: Shape): Raw {
   const t = typeof x === 'number' ? new Tensor(Float64Array.of(x), []) : x;
   const out = allocate(t.dtype, shapeSize(shape));
+  const offset = t.fused ? contiguousOffset(shape, begin, t.shape) : -1;
+  if (offset >= 0) {
+    // A pending expression is evaluated straight into its place in the padded output.
+    materializeInto(t.fused!, out, offset, t.size);
+    return new Tensor(out, shape);
+  }
   copyBlock(t.data, shape, begin, out, t.shape, false);
   return new Tensor(out, shape);
 }

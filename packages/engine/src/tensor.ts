@@ -1,4 +1,5 @@
 import { DomainError, ShapeError } from './errors.js';
+import { type FusedNode, materialize } from './fusion.js';
 
 export type DType = 'float64' | 'float32';
 export type TypedArray = Float64Array | Float32Array;
@@ -10,20 +11,43 @@ export type NestedArray = number | boolean | readonly NestedArray[];
  * their inputs, and reshape may share `data`. Memory is garbage-collected (no dispose).
  */
 export class Tensor {
-  readonly data: TypedArray;
   readonly shape: Shape;
   readonly size: number;
+  readonly dtype: DType;
+  #data: TypedArray | null;
+  #fused: FusedNode | null;
 
-  constructor(data: TypedArray, shape: Shape) {
+  constructor(data: TypedArray, shape: Shape);
+  /** @internal a tensor whose values are a pending fused expression */
+  constructor(data: null, shape: Shape, fused: FusedNode, dtype: DType);
+  constructor(data: TypedArray | null, shape: Shape, fused?: FusedNode, dtype?: DType) {
     const size = shapeSize(shape);
-    if (size !== data.length) throw new ShapeError('tensor', `data has ${data.length} values but the shape needs ${size}`, [shape]);
-    this.data = data;
+    if (data !== null && size !== data.length)
+      throw new ShapeError('tensor', `data has ${data.length} values but the shape needs ${size}`, [shape]);
+    this.#data = data;
+    this.#fused = fused ?? null;
     this.shape = shape;
     this.size = size;
+    this.dtype = dtype ?? (data instanceof Float32Array ? 'float32' : 'float64');
   }
 
-  get dtype(): DType {
-    return this.data instanceof Float32Array ? 'float32' : 'float64';
+  /** A tensor whose values are a fused elementwise expression, computed when first read. */
+  static fromFused(node: FusedNode, shape: Shape, dtype: DType): Tensor {
+    return new Tensor(null, shape, node, dtype);
+  }
+
+  /** The values, row-major (computed now if this tensor is a pending fused expression). */
+  get data(): TypedArray {
+    if (this.#data === null) {
+      this.#data = materialize(this.#fused!, this.size, this.dtype);
+      this.#fused = null;
+    }
+    return this.#data;
+  }
+
+  /** The pending fused expression, if the values have not been computed yet. */
+  get fused(): FusedNode | null {
+    return this.#fused;
   }
 
   get ndim(): number {
