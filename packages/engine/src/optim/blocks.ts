@@ -46,18 +46,24 @@ export function dot(a: Blocks, b: Blocks): number {
   return s;
 }
 
-/** Euclidean norm with scaling, so huge or tiny entries neither overflow nor underflow. */
+/** Euclidean norm: one unscaled pass, redone with scaling only if squares overflowed or underflowed. */
 export function l2(blocks: Blocks): number {
+  let s = 0;
+  for (const b of blocks) {
+    const x = b.data;
+    for (let i = 0; i < x.length; i++) s += x[i]! * x[i]!;
+  }
+  if (s > 1e-280 && s < 1e280) return Math.sqrt(s);
   let scale = 0;
   for (const b of blocks) {
     const x = b.data;
     for (let i = 0; i < x.length; i++) {
       const a = Math.abs(x[i]!);
-      if (a > scale) scale = a;
+      if (a > scale || Number.isNaN(a)) scale = a;
     }
   }
   if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let s = 0;
+  s = 0;
   for (const b of blocks) {
     const x = b.data;
     for (let i = 0; i < x.length; i++) {

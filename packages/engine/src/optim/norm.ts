@@ -20,6 +20,8 @@ export interface Norm {
   dualNormOf(g: Blocks): number;
   /** Writes g♯ into `out` (which may be `g` itself) and returns ‖g‖†. */
   sharpInto(g: Blocks, out: Blocks): number;
+  /** Writes ‖g‖†·g♯ into `out` (may be `g`) and returns ‖g‖†: the dual-scaled direction in one call. */
+  dualScaledInto(g: Blocks, out: Blocks): number;
 }
 
 export interface NormCore {
@@ -28,6 +30,8 @@ export interface NormCore {
   normOf(w: Blocks): number;
   dualNormOf(g: Blocks): number;
   sharpInto(g: Blocks, out: Blocks): number;
+  /** Optional shortcut for ‖g‖†·g♯ (e.g. ℓ2, where it is g itself); defaults to sharp then scale. */
+  dualScaledInto?(g: Blocks, out: Blocks): number;
 }
 
 /** Adds the tree-level methods to a norm defined on blocks. */
@@ -38,6 +42,17 @@ export function makeNorm(core: NormCore): Norm {
     normOf: (w) => core.normOf(w),
     dualNormOf: (g) => core.dualNormOf(g),
     sharpInto: (g, out) => core.sharpInto(g, out),
+    dualScaledInto: core.dualScaledInto
+      ? (g, out) => core.dualScaledInto!(g, out)
+      : (g, out) => {
+          const d = core.sharpInto(g, out);
+          if (d !== 1)
+            for (const b of out) {
+              const y = b.data;
+              for (let i = 0; i < y.length; i++) y[i]! *= d;
+            }
+          return d;
+        },
     norm: (w) => core.normOf(flattenTree(w).blocks),
     dualNorm: (g) => core.dualNormOf(flattenTree(g).blocks),
     sharp(g) {

@@ -67,14 +67,7 @@ export function scaleBySteepestDescent(norm: Norm, options: { form?: SteepestFor
     spec: { name: 'scaleBySteepestDescent', norm: norm.spec, form },
     init: () => ({ dualNorm: 0 }),
     apply(u, state) {
-      const d = norm.sharpInto(u, u);
-      state.dualNorm = d;
-      if (form === 'dualScaled' && d !== 1) {
-        for (const b of u) {
-          const x = b.data;
-          for (let i = 0; i < x.length; i++) x[i]! *= d;
-        }
-      }
+      state.dualNorm = form === 'dualScaled' ? norm.dualScaledInto(u, u) : norm.sharpInto(u, u);
     },
   });
 }

@@ -51,6 +51,11 @@ export function l2(): Norm {
       scaleInto(g, out, d > 0 ? 1 : 0, d);
       return d;
     },
+    // ‖g‖₂·g/‖g‖₂ is g itself: gradient descent without a rounding detour.
+    dualScaledInto(g, out) {
+      if (out !== g) for (let k = 0; k < g.length; k++) out[k]!.data.set(g[k]!.data);
+      return euclidean(g);
+    },
   });
 }
 
