@@ -4,6 +4,9 @@ import { chromiumBrowser, reporters } from '../../vitest.shared.ts';
 export default defineConfig({
   test: {
     ...reporters,
+    // Real workers start slowly on a busy machine; this bounds a hung test, it times nothing.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,

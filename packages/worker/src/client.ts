@@ -84,6 +84,8 @@ function resolveTransport(choice: EngineClientOptions['transport']): Transport {
 }
 
 const STARTUP_BUDGET_MS = 60_000;
+/** Longest wait for a finished run's last chunks; they were posted before the reply, so this is a safety net. */
+const DONE_WAIT_MS = 1000;
 
 /** Resolves with the promise, or calls onTimeout (which must settle things) and rejects after `ms`. */
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
@@ -205,7 +207,12 @@ class Client implements EngineClient {
       // A loss stuck inside one step never reads the message: kill it after the grace period.
       graceTimer = setTimeout(() => control.kill?.(new EngineError('timeout', 'The descent did not stop after abort.')), this.abortGraceMs);
     };
+    let allChunksArrived!: () => void;
+    const done = new Promise<void>((resolve) => {
+      allChunksArrived = resolve;
+    });
     channel.port1.onmessage = (event: MessageEvent<RunMessage>) => {
+      if (event.data.type === 'done') allChunksArrived();
       if (event.data.type !== 'progress') return;
       control.heartbeat?.();
       partial.push(event.data.chunk);
@@ -219,7 +226,10 @@ class Client implements EngineClient {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.invoke('descend', [idOf(fn), spec, channel.port2], control);
+      const trajectory = await this.invoke('descend', [idOf(fn), spec, channel.port2], control);
+      // The reply can overtake the last chunks (different ports); every onProgress runs before we resolve.
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DONE_WAIT_MS))]);
+      return trajectory;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(graceTimer);

@@ -48,7 +48,7 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   if (spec.divergeAbove !== undefined) options.divergeAbove = spec.divergeAbove;
   const coalescer = new ChunkCoalescer(x0.length, (chunk) => port?.postMessage({ type: 'progress', chunk } satisfies RunMessage, transferList(chunk)));
   try {
-    const run = engineExport<DescendObjectiveAsync>('descendObjectiveAsync')(objective, x0, spec.optimizer, options);
+    const run = engineExport<DescendObjectiveAsync>('descendAsync')(objective, x0, spec.optimizer, options);
     for (;;) {
       const next = await run.next();
       if (next.done) {
@@ -68,6 +68,7 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
       coalescer.push(next.value);
     }
   } finally {
+    port?.postMessage({ type: 'done' } satisfies RunMessage);
     port?.close();
   }
 }

@@ -125,4 +125,9 @@ export interface ProgressChunk {
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: SerializedEngineError };
 
 /** Messages on the per-run MessagePort. */
-export type RunMessage = { type: 'progress'; chunk: ProgressChunk } | { type: 'abort' };
+export type RunMessage =
+  | { type: 'progress'; chunk: ProgressChunk }
+  /** Worker → page after the last chunk: ports do not order against replies, so the page waits for this. */
+  | { type: 'done' }
+  /** Page → worker. */
+  | { type: 'abort' };

@@ -120,6 +120,7 @@ export function createWorkerApi() {
       try {
         return { ok: true, value: await runDescent(lossOf(id), spec, port) };
       } catch (error) {
+        port?.postMessage({ type: 'done' });
         port?.close();
         return { ok: false, error: serializeError(error, id) };
       }

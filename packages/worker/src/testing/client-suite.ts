@@ -166,7 +166,7 @@ export function engineClientSuite(kind: TransportKind): void {
 /** Runaway code can only be stopped where the engine has its own thread. */
 export function runawaySuite(kind: Exclude<TransportKind, 'in-thread'>): void {
   describe(`runaway code over ${kind}`, () => {
-    const c = createEngineClient({ transport: kind, timeBudgetMs: 1500 });
+    const c = createEngineClient({ transport: kind, timeBudgetMs: 3000 });
     afterAll(() => c.dispose());
 
     it('stops while(true){}, rejects every pending call, restores definitions and stays usable', async () => {
