@@ -102,6 +102,28 @@ describe('plain JavaScript keeps its meaning', () => {
     expect(fn([1])).toEqual([true, false, true, false, true]);
   });
 
+  it('keeps the meaning of assorted syntax (classes, generators, switch, destructuring, templates, labels)', () => {
+    const source = `
+      class Acc { #s = 0; #n = 0; add(v = 1) { this.#s += v * 2; this.#n++; ++this.#n; return this; } get total() { return this.#s + this.#n; } }
+      function* pairs(xs) { for (let i = 0; i + 1 < xs.length; i += 2) yield [xs[i], xs[i + 1]]; }
+      function loss(x, { scale = 3 } = {}) {
+        const acc = new Acc();
+        for (const [a, b] of pairs(x)) acc.add(a * b);
+        const [first, ...rest] = x;
+        let kind;
+        switch (x.length % 3) { case 0: kind = 'zero'; break; case 1: kind = 'one'; break; default: kind = 'two'; }
+        let found = -1;
+        outer: for (let i = 0; i < x.length; i++) for (let j = 0; j < i; j++) if (x[i] === x[j] * 2) { found = i * 10 + j; break outer; }
+        let caught;
+        try { null.f(); } catch (e) { caught = e instanceof TypeError; }
+        const o = { n: first, m() { return this.n ** 2; }, [\`k\${rest.length + 1}\`]: -rest[0] };
+        return [acc.total * scale, Math.max(...x), kind, found, caught, o.m(), o.k4, \`\${first + 1}/\${rest.length}\`, typeof o, x?.[9] ?? 'none', +'4' - -'1'];
+      }`;
+    const native = new Function(`${source}; return loss;`)()([1, 2, 4, 8]);
+    expect(compile(source).fn([1, 2, 4, 8])).toEqual(native);
+    expect(native).toEqual([216, 8, 'one', 10, true, 1, -2, '2/3', 'object', 'none', 5]);
+  });
+
   it('agrees with native evaluation on random arithmetic over plain numbers', () => {
     const ops = ['+', '-', '*', '/', '%', '**', '<', '>=', '===', '!='];
     const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({

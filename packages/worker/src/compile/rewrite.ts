@@ -105,8 +105,8 @@ function parseLoss(source: string): ParsedLoss {
 /** Rejects code that could reach the runtime parameter by name. */
 function checked(root: AnyNode): AnyNode {
   const visit = (node: AnyNode) => {
-    if (node.type === 'Identifier' && node.name === RUNTIME_PARAM)
-      throw new EngineError('compile-error', `The name ${RUNTIME_PARAM} is reserved.`, { span: spanOf(node) });
+    if (node.type === 'Identifier' && node.name.startsWith(RUNTIME_PARAM))
+      throw new EngineError('compile-error', `Names starting with ${RUNTIME_PARAM} are reserved.`, { span: spanOf(node) });
     for (const child of childrenOf(node)) visit(child);
   };
   visit(root);
@@ -149,6 +149,13 @@ function childrenOf(node: AnyNode): AnyNode[] {
     end = child.end;
   }
   return children;
+}
+
+/** Scratch parameter of the inline arrows that update private fields; reserved like RUNTIME_PARAM. */
+const TEMP = `${RUNTIME_PARAM}o`;
+
+function isPrivateMember(node: AnyNode): boolean {
+  return node.type === 'MemberExpression' && node.property.type === 'PrivateIdentifier';
 }
 
 function runtime(name: string): string {
@@ -194,6 +201,17 @@ function renderNode(node: AnyNode, out: Emitter): void {
         out.text('))');
         return;
       }
+      if (isPrivateMember(target)) {
+        // Private fields are only reachable inside the class body: an inline arrow evaluates the object once.
+        const field = `${TEMP}.#${target.property.name}`;
+        out.text(`((${TEMP}) => (${field} = ${runtime(fn)}${field}, `);
+        out.keepLines(target.end, node.right.start);
+        operand(node.right, out);
+        out.text(`)))(`);
+        operand(target.object, out);
+        out.text(')');
+        return;
+      }
       if (target.type === 'MemberExpression' && target.object.type !== 'Super') {
         out.text(runtime('update'));
         memberParts(target, out);
@@ -213,6 +231,14 @@ function renderNode(node: AnyNode, out: Emitter): void {
         // Postfix returns the old value: first(old, assignment) evaluates both, in order, and keeps the first.
         if (node.prefix) out.text(`(${name} = ${runtime(fn)}${name}))`);
         else out.text(`${runtime('first')}${name}, ${name} = ${runtime(fn)}${name}))`);
+        return;
+      }
+      if (isPrivateMember(target)) {
+        const field = `${TEMP}.#${target.property.name}`;
+        const assign = `${field} = ${runtime(fn)}${field})`;
+        out.text(node.prefix ? `((${TEMP}) => (${assign}))(` : `((${TEMP}) => ${runtime('first')}${field}, ${assign}))(`);
+        operand(target.object, out);
+        out.text(')');
         return;
       }
       if (target.type === 'MemberExpression' && target.object.type !== 'Super') {
