@@ -11,7 +11,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['src/**/*.browser.test.ts'], browser: chromiumBrowser, testTimeout: 60_000 },
+        test: { name: 'browser', include: ['src/**/*.browser.test.ts'], browser: { ...chromiumBrowser, viewport: { width: 1100, height: 900 } }, testTimeout: 60_000 },
       },
     ],
   },

@@ -1,0 +1,164 @@
+import { userEvent } from 'vitest/browser';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WgJsCell } from './wg-js-cell.js';
+import type { WgMarkdownCell } from './wg-markdown-cell.js';
+import { cleanup, mount, screenshot, shadowText, until } from './test-support.js';
+
+afterEach(cleanup);
+
+const output = (cell: Element) => shadowText(cell, '[part~=output]');
+const error = (cell: Element) => shadowText(cell, '[part=error]');
+
+describe('<wg-markdown-cell>', () => {
+  it('renders Markdown with KaTeX math as MathML', async () => {
+    const root = mount(`<wg-markdown-cell><script type="text/markdown">
+      # Steepest descent
+
+      The update is $\\Delta w = -\\eta\\, g^\\sharp$ and
+
+      $$\\|g\\|^\\dagger = \\max_{\\|t\\| = 1} \\langle g, t \\rangle$$
+
+      | norm | update |
+      |---|---|
+      | ℓ2 | gradient descent |
+    </script></wg-markdown-cell>`);
+    const cell = root.querySelector('wg-markdown-cell') as WgMarkdownCell;
+    await cell.updateComplete;
+    const prose = cell.shadowRoot!.querySelector('[part=output]')!;
+    expect(prose.querySelector('h1')?.textContent).toBe('Steepest descent');
+    expect(prose.querySelectorAll('math')).toHaveLength(2);
+    expect(prose.querySelector('math[display=block]')).not.toBeNull();
+    expect(prose.querySelector('td')?.textContent).toBe('ℓ2');
+    await screenshot(cell, 'markdown-cell');
+  });
+
+  it('never runs a <script>, an event handler or a javascript: URL written in the Markdown', async () => {
+    const flags = window as unknown as Record<string, unknown>;
+    const root = mount('<wg-markdown-cell></wg-markdown-cell>');
+    const cell = root.querySelector('wg-markdown-cell') as WgMarkdownCell;
+    cell.source = [
+      'Hello <script>window.__scriptRan = true</script>',
+      '<img src="data:," onerror="window.__handlerRan = true">',
+      '[link](javascript:window.__linkRan=true)',
+      '<svg><script>window.__svgScriptRan = true</script></svg>',
+    ].join('\n\n');
+    await cell.updateComplete;
+    const prose = cell.shadowRoot!.querySelector('[part=output]')!;
+    // Give an onerror handler the chance to fire if it had survived sanitising.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(prose.textContent).toContain('Hello');
+    expect(prose.querySelector('script')).toBeNull();
+    expect(prose.querySelector('img')?.getAttribute('onerror')).toBeNull();
+    expect(prose.querySelector('a')?.getAttribute('href') ?? '').not.toMatch(/javascript:/);
+    expect(flags.__scriptRan).toBeUndefined();
+    expect(flags.__handlerRan).toBeUndefined();
+    expect(flags.__svgScriptRan).toBeUndefined();
+  });
+});
+
+describe('<wg-js-cell> in a <wg-notebook>', () => {
+  it('shares names between cells in any order, displays the last expression and re-runs dependents', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="sum"><script type="text/plain">a + b</script></wg-js-cell>
+      <wg-js-cell id="a" pinned><script type="text/plain">const a = 2;</script></wg-js-cell>
+      <wg-js-cell id="b"><script type="text/plain">const b = a * 10;</script></wg-js-cell>
+    </wg-notebook>`);
+    const sum = root.querySelector('#sum') as WgJsCell;
+    await until(() => output(sum) === '22');
+
+    const a = root.querySelector('#a') as WgJsCell;
+    a.source = 'const a = 5;';
+    await until(() => output(sum) === '55');
+  });
+
+  it('re-runs dependents when the user edits a pinned cell, and fires input only then', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="a" pinned><script type="text/plain">const a = 3;</script></wg-js-cell>
+      <wg-js-cell id="sq"><script type="text/plain">a * a</script></wg-js-cell>
+    </wg-notebook>`);
+    const a = root.querySelector('#a') as WgJsCell;
+    const sq = root.querySelector('#sq') as WgJsCell;
+    await until(() => output(sq) === '9');
+    const inputs: Event[] = [];
+    a.addEventListener('input', (event) => inputs.push(event));
+    a.value = 'const a = 4;';
+    await until(() => output(sq) === '16');
+    expect(inputs).toHaveLength(0);
+
+    a.shadowRoot!.querySelector('wg-code-editor')!.focus();
+    await userEvent.keyboard('{End}{Backspace}{Backspace}7;');
+    await until(() => output(sq) === '49');
+    expect(inputs.length).toBeGreaterThanOrEqual(1);
+    expect(inputs.every((event) => event.bubbles && event.composed)).toBe(true);
+    expect(a.value).toBe('const a = 7;');
+  });
+
+  it('shows a cycle as an error in each cell of the cycle', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="x"><script type="text/plain">const x = y + 1;</script></wg-js-cell>
+      <wg-js-cell id="y"><script type="text/plain">const y = x + 1;</script></wg-js-cell>
+      <wg-js-cell id="ok"><script type="text/plain">40 + 2</script></wg-js-cell>
+    </wg-notebook>`);
+    for (const id of ['x', 'y']) await until(() => /circular definition/.test(error(root.querySelector(`#${id}`)!)));
+    await until(() => output(root.querySelector('#ok')!) === '42');
+    expect(error(root.querySelector('#ok')!)).toBe('');
+  });
+
+  it('shows a name defined twice as an error in both cells and in a reader, until one is renamed', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="one"><script type="text/plain">const n = 1;</script></wg-js-cell>
+      <wg-js-cell id="two"><script type="text/plain">const n = 2;</script></wg-js-cell>
+      <wg-js-cell id="reader"><script type="text/plain">n * 100</script></wg-js-cell>
+    </wg-notebook>`);
+    for (const id of ['one', 'two', 'reader']) await until(() => /n is defined more than once/.test(error(root.querySelector(`#${id}`)!)));
+    await screenshot(root.querySelector('wg-notebook')!, 'duplicate-name');
+    (root.querySelector('#two') as WgJsCell).source = 'const m = 2;';
+    await until(() => output(root.querySelector('#reader')!) === '100');
+    expect(error(root.querySelector('#one')!)).toBe('');
+  });
+
+  it('shows a syntax error with line and column, and keeps other cells running', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="bad" pinned><script type="text/plain">const a = 1;
+const = 2;</script></wg-js-cell>
+    </wg-notebook>`);
+    const bad = root.querySelector('#bad')!;
+    await until(() => error(bad));
+    expect(error(bad)).toMatch(/SyntaxError: Unexpected token \(line 2, column 7\)/);
+    await until(() => bad.shadowRoot!.querySelector('wg-code-editor')!.shadowRoot!.querySelector('.cm-wg-error'));
+  });
+
+  it('inspects numbers, arrays, typed arrays, objects, tensors and DOM nodes', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="num"><script type="text/plain">Math.PI</script></wg-js-cell>
+      <wg-js-cell id="arr"><script type="text/plain">[1, 2.5, "s"]</script></wg-js-cell>
+      <wg-js-cell id="typed"><script type="text/plain">new Float64Array([0.5, 1.5])</script></wg-js-cell>
+      <wg-js-cell id="obj"><script type="text/plain">({lr: 0.01, name: "adam"})</script></wg-js-cell>
+      <wg-js-cell id="tensor"><script type="text/plain">import {tensor} from "@wengert/engine";
+tensor([[1, 2], [3, 4]])</script></wg-js-cell>
+      <wg-js-cell id="node"><script type="text/plain">const el = document.createElement("b");
+el.textContent = "bold";
+display(el);</script></wg-js-cell>
+    </wg-notebook>`);
+    const at = (id: string) => root.querySelector(`#${id}`)!;
+    await until(() => output(at('num')) === '3.14159');
+    await until(() => output(at('arr')).includes('Array(3) [1, 2.5, "s"]'));
+    await until(() => output(at('typed')).includes('Float64Array(2) [0.5, 1.5]'));
+    await until(() => output(at('obj')).includes('lr: 0.01, name: "adam"'));
+    await until(() => output(at('tensor')).includes('Tensor float64 [2, 2]'));
+    const cells = [...at('tensor').shadowRoot!.querySelectorAll('.i-matrix td')].map((td) => td.textContent);
+    expect(cells).toEqual(['1', '2', '3', '4']);
+    await until(() => at('node').shadowRoot!.querySelector('[part~=output] b')?.textContent === 'bold');
+    await screenshot(root.querySelector('wg-notebook')!, 'js-cells');
+  });
+});
+
+describe('standalone cells outside a notebook', () => {
+  it('share names through the page-wide graph', async () => {
+    const root = mount(`
+      <wg-js-cell id="p"><script type="text/plain">const standaloneP = 6;</script></wg-js-cell>
+      <p>some page text</p>
+      <wg-js-cell id="q"><script type="text/plain">standaloneP * 7</script></wg-js-cell>`);
+    await until(() => output(root.querySelector('#q')!) === '42');
+  });
+});

@@ -1,0 +1,130 @@
+import { consume } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { describeError } from '../runtime/cell-error.js';
+import type { CellDefinition, CellStatus } from '../runtime/cell-graph.js';
+import { getPageHost, type NotebookHost, notebookContext } from '../runtime/notebook-host.js';
+
+/**
+ * What every cell kind shares: where its source comes from, which graph it joins (the enclosing
+ * `<wg-notebook>`'s, else the page-wide one), its status, and how it shows errors.
+ */
+export abstract class WgCell extends LitElement {
+  /**
+   * The cell's source. Initially read from a child `<script>` of a type the browser does not run
+   * (e.g. `type="text/plain"` or the cell's Notebook Kit type), else from the element's text.
+   */
+  @property() source = '';
+
+  /** The notebook this cell belongs to, if any (from `<wg-notebook>` through `@lit/context`). */
+  @consume({ context: notebookContext, subscribe: true })
+  @state()
+  protected notebook?: NotebookHost;
+
+  /** Status of the cell's last evaluation: pending, fulfilled with a value, or rejected with an error. */
+  @state() protected status: CellStatus = { state: 'pending' };
+
+  /** Set while the cell re-runs after it already showed a value; the old output stays, dimmed. */
+  @property({ type: Boolean, reflect: true }) running = false;
+
+  /** Whether the last output dims while the cell re-runs. */
+  protected dimWhileRunning = true;
+
+  private joined: NotebookHost | undefined;
+  private hasShownResult = false;
+  private sourceRead = false;
+
+  /** The host this cell lives in. */
+  protected get host(): NotebookHost {
+    return this.joined ?? this.notebook ?? getPageHost();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.sourceRead) {
+      this.sourceRead = true;
+      if (!this.source) this.source = readInitialSource(this);
+    }
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.leave();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const target = this.notebook ?? (this.closest('wg-notebook') ? undefined : getPageHost());
+    if (!this.isConnected) return;
+    if (target !== this.joined) {
+      this.leave();
+      if (target) {
+        this.joined = target;
+        this.redefine();
+      }
+    } else if (this.joined && this.definitionChanged(changed)) {
+      this.redefine();
+    }
+  }
+
+  /** Whether a property change means the cell must be redefined in the graph. */
+  protected definitionChanged(changed: PropertyValues): boolean {
+    return changed.has('source');
+  }
+
+  /** The cell's definition for the graph, or null when it defines nothing and reads nothing. */
+  protected abstract definition(): CellDefinition | null;
+
+  /** Puts the cell's current definition into the graph (after an edit, or a settings change). */
+  protected redefine(): void {
+    const host = this.joined;
+    if (!host) return;
+    let definition: CellDefinition | null;
+    try {
+      definition = this.definition();
+    } catch (error) {
+      definition = { inputs: [], run: () => Promise.reject(error) };
+    }
+    if (!definition) {
+      host.graph.delete(this);
+      return;
+    }
+    host.graph.define(this, definition, (status) => this.onStatus(status));
+  }
+
+  private leave(): void {
+    this.joined?.graph.delete(this);
+    this.joined = undefined;
+  }
+
+  private onStatus(status: CellStatus): void {
+    this.status = status;
+    if (status.state !== 'pending') this.hasShownResult = true;
+    this.running = this.dimWhileRunning && status.state === 'pending' && this.hasShownResult;
+    this.dispatchEvent(new CustomEvent('cell-status', { detail: status, bubbles: true, composed: true }));
+  }
+
+  /** The error box shown under a failed cell, naming the code, the message and the line and column. */
+  protected renderError(): TemplateResult | typeof nothing {
+    if (this.status.state !== 'rejected') return nothing;
+    const { code, message, span } = describeError(this.status.error);
+    const where = span ? ` (line ${span.line}, column ${span.column + 1})` : '';
+    return html`<div class="error" part="error" role="alert">${code === 'Error' || message.startsWith(code) ? '' : `${code}: `}${message}${where}</div>`;
+  }
+}
+
+function readInitialSource(element: HTMLElement): string {
+  const script = element.querySelector(':scope > script');
+  const text = script ? (script.textContent ?? '') : (element.textContent ?? '');
+  return dedentText(text);
+}
+
+/** Strips the common indentation and the blank first and last lines of source written inline in HTML. */
+export function dedentText(text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  while (lines.length && lines[0]!.trim() === '') lines.shift();
+  while (lines.length && lines.at(-1)!.trim() === '') lines.pop();
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length));
+  return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n');
+}

@@ -1,0 +1,275 @@
+import type { JacobianResult, TraceTables, ValueAndGradResult } from '@wengert/worker';
+import { css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { formatNumber, inspect, inspectorStyles } from '../inspector/inspect.js';
+import { CellError, describeError } from '../runtime/cell-error.js';
+import type { CellDefinition } from '../runtime/cell-graph.js';
+import { isLossValue, type LossValue } from '../runtime/loss-value.js';
+import { cellStyles, themeStyles } from './styles.js';
+import { WgCell } from './wg-cell.js';
+import './wg-code-editor.js';
+
+/** Which trace table is shown: the notes' primal (forward evaluation), tangent (forward mode) or adjoint (reverse mode). */
+export type TraceTableKind = 'primal' | 'tangent' | 'adjoint';
+
+interface Inspection {
+  point: number[];
+  valueAndGrad?: ValueAndGradResult;
+  traces?: TraceTables;
+  jacobian?: JacobianResult;
+  error?: unknown;
+}
+
+let lossIds = 0;
+
+/**
+ * A loss written in plain JavaScript (`x => Math.log(x[0]) + x[0] * x[1] - Math.sin(x[1])`),
+ * compiled in the engine's worker, and defined as `name` for other cells. Below the editor it shows
+ * the value and gradient at `point`, the three trace tables of the notes (primal, tangent, adjoint;
+ * switchable), and the Jacobian mode the engine chose with its explanation. Errors point at line and
+ * column in the editor.
+ *
+ * ```html
+ * <wg-loss-cell name="f" point="2, 5"><script type="text/plain">
+ *   x => Math.log(x[0]) + x[0] * x[1] - Math.sin(x[1])
+ * </script></wg-loss-cell>
+ * ```
+ *
+ * @summary A loss cell: editor, value, gradient, trace tables and Jacobian mode.
+ * @fires input - The user edited the loss; `.value` is the source.
+ * @fires cell-status - The cell's status changed; `detail` is `{state, value?, error?}`.
+ * @csspart editor - The code editor.
+ * @csspart output - Value, gradient, tables (dimmed while re-running).
+ * @csspart point - The point input.
+ * @csspart tables - The trace table area.
+ * @csspart error - The error message.
+ * @cssprop --wg-code-bg - Background of the editor and the tables.
+ * @cssprop --wg-accent - The selected table tab.
+ */
+@customElement('wg-loss-cell')
+export class WgLossCell extends WgCell {
+  static override styles = [
+    themeStyles,
+    cellStyles,
+    inspectorStyles,
+    css`
+      .facts {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 4px 12px;
+        align-items: baseline;
+        margin-top: 10px;
+      }
+      .facts > .label {
+        color: var(--_muted);
+        font-size: 0.85em;
+      }
+      .point input {
+        width: 12em;
+        font-family: var(--_mono);
+      }
+      .tabs {
+        display: flex;
+        gap: 4px;
+        margin-top: 12px;
+      }
+      .tabs button[aria-selected='true'] {
+        border-color: var(--_accent);
+        color: var(--_accent);
+      }
+      pre.table {
+        margin: 6px 0 0;
+        padding: 8px 10px;
+        background: var(--_code-bg);
+        border-radius: var(--_radius);
+        font-family: var(--_mono);
+        font-size: 0.8em;
+        overflow-x: auto;
+      }
+      .reason {
+        color: var(--_muted);
+        font-size: 0.85em;
+      }
+    `,
+  ];
+
+  /** The name the loss is defined as, for descent and plot cells. */
+  @property({ reflect: true }) name = 'f';
+
+  /** Where value, gradient and tables are evaluated: numbers separated by commas. */
+  @property({ reflect: true }) point = '1, 1';
+
+  /** The trace table shown. */
+  @property({ reflect: true }) table: TraceTableKind = 'primal';
+
+  /** Hides the trace tables and the Jacobian explanation, showing only editor, value and gradient. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+
+  /** The loss source, for the view contract (same as `.source`). */
+  get value(): string {
+    return this.source;
+  }
+  set value(source: string) {
+    this.source = source;
+  }
+
+  /** The loss as defined in the worker, once compiled. */
+  get loss(): LossValue | undefined {
+    return this.status.state === 'fulfilled' && isLossValue(this.status.value) ? this.status.value : undefined;
+  }
+
+  @state() private inspection?: Inspection;
+  private inspectController?: AbortController;
+  private editTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected override definitionChanged(changed: PropertyValues): boolean {
+    return changed.has('source') || changed.has('name');
+  }
+
+  protected override definition(): CellDefinition {
+    const source = this.source;
+    const name = this.name;
+    const id = `${name}-${++lossIds}`;
+    return {
+      inputs: [],
+      output: name,
+      run: async (_scope, { signal, invalidation }) => {
+        const client = this.host.client;
+        await client.define(source, { id });
+        signal.throwIfAborted();
+        // A redefined loss replaces this one in the worker.
+        invalidation.then(() => client.forget(id).catch(() => {}));
+        return { kind: 'wengert-loss', name, source, id, client } satisfies LossValue;
+      },
+    };
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has('status') || changed.has('point') || changed.has('table')) void this.inspect();
+  }
+
+  /** Value, gradient, trace tables and Jacobian at the current point; the previous inspection is cancelled. */
+  private async inspect(): Promise<void> {
+    const loss = this.loss;
+    this.inspectController?.abort();
+    if (!loss) return;
+    const controller = new AbortController();
+    this.inspectController = controller;
+    const signal = controller.signal;
+    let point: number[];
+    try {
+      point = parsePoint(this.point);
+    } catch (error) {
+      this.inspection = { point: [], error };
+      return;
+    }
+    try {
+      const valueAndGrad = await loss.client.valueAndGrad(loss.id, point);
+      if (signal.aborted) return;
+      this.inspection = { ...this.inspection, point, valueAndGrad, error: undefined };
+      if (this.compact) return;
+      const [traces, jacobian] = await Promise.all([
+        loss.client.traceTables(loss.id, point),
+        loss.client.jacobian(loss.id, point),
+      ]);
+      if (!signal.aborted) this.inspection = { point, valueAndGrad, traces, jacobian };
+    } catch (error) {
+      if (!signal.aborted) this.inspection = { point, error };
+    }
+  }
+
+  protected override render() {
+    const error = this.status.state === 'rejected' ? describeError(this.status.error) : undefined;
+    return html`<div class="frame">
+      <div class="header"><span class="kind">loss</span><span class="name">${this.name}</span><span class="spacer"></span>${this.renderState()}</div>
+      <div class="body">
+        <wg-code-editor part="editor" language="javascript" .value=${this.source} .error=${error?.span ?? null} @input=${this.onEdit}></wg-code-editor>
+        ${this.renderError()}
+        <div part="output">${this.renderInspection()}</div>
+      </div>
+    </div>`;
+  }
+
+  private renderState() {
+    if (this.status.state === 'pending') return html`<span>compiling…</span>`;
+    if (this.status.state === 'rejected') return html`<span style="color: var(--_error)">error</span>`;
+    return html`<span>compiled</span>`;
+  }
+
+  private renderInspection() {
+    const inspection = this.inspection;
+    if (!this.loss && !inspection) return nothing;
+    const vg = inspection?.valueAndGrad;
+    return html`<div class="facts">
+        <span class="label">point x</span>
+        <label class="point"><input part="point" aria-label="point" .value=${this.point} @change=${this.onPoint} /></label>
+        <span class="label">f(x)</span><span class="inspector" data-testid="value">${vg ? inspect(vg.value) : '…'}</span>
+        <span class="label">∇f(x)</span><span class="inspector" data-testid="gradient">${vg ? formatTree(vg.grad) : '…'}</span>
+        ${this.compact || !inspection?.jacobian ? nothing : this.renderJacobian(inspection.jacobian)}
+      </div>
+      ${inspection?.error ? html`<div class="error" part="error">${describeError(inspection.error).message}</div>` : nothing}
+      ${this.compact ? nothing : this.renderTables(inspection?.traces)}`;
+  }
+
+  private renderJacobian(result: JacobianResult) {
+    const explanation = result.explanation as { mode?: string; n?: number; m?: number; reason?: string; cost?: { forward?: number; reverse?: number } };
+    return html`<span class="label">Jacobian</span>
+      <span data-testid="jacobian-mode"
+        ><b>${explanation.mode ?? '?'} mode</b> · n = ${explanation.n}, m = ${explanation.m}${explanation.cost
+          ? html` · cost forward ${formatNumber(explanation.cost.forward ?? Number.NaN)}, reverse ${formatNumber(explanation.cost.reverse ?? Number.NaN)}`
+          : nothing}
+        <div class="reason">${explanation.reason ?? ''}</div></span
+      >`;
+  }
+
+  private renderTables(traces: TraceTables | undefined) {
+    const kinds: TraceTableKind[] = ['primal', 'tangent', 'adjoint'];
+    return html`<div class="tabs" role="tablist">
+        ${kinds.map(
+          (kind) => html`<button role="tab" aria-selected=${this.table === kind} @click=${() => this.selectTable(kind)}>${kind}</button>`,
+        )}
+      </div>
+      <pre class="table" part="tables" data-testid="trace-table">${traces ? traces[this.table].text : '…'}</pre>`;
+  }
+
+  private selectTable(kind: TraceTableKind): void {
+    this.table = kind;
+  }
+
+  private onEdit(event: Event): void {
+    event.stopPropagation();
+    const source = (event.target as HTMLElement & { value: string }).value;
+    clearTimeout(this.editTimer);
+    this.editTimer = setTimeout(() => {
+      this.source = source;
+      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    }, 300);
+  }
+
+  private onPoint(event: Event): void {
+    event.stopPropagation();
+    this.point = (event.target as HTMLInputElement).value;
+  }
+}
+
+/** "2, 5" or "[2, 5]" to [2, 5]. */
+export function parsePoint(text: string): number[] {
+  const parts = text.replace(/^\s*\[|\]\s*$/g, '').split(/[\s,;]+/).filter(Boolean);
+  const point = parts.map(Number);
+  if (point.length === 0 || point.some((v) => !Number.isFinite(v))) throw new CellError('invalid-point', `Not a point: "${text}". Write numbers separated by commas.`);
+  return point;
+}
+
+function formatTree(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (Array.isArray(value)) return `[${value.map(formatTree).join(', ')}]`;
+  if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}: ${formatTree(v)}`).join(', ')}}`;
+  return String(value);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wg-loss-cell': WgLossCell;
+  }
+}

@@ -1,0 +1,108 @@
+import { provide } from '@lit/context';
+import { createEngineClient, type EngineClient } from '@wengert/worker';
+import { css, html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { cellElementsFromFile, fileFromCellElements } from '../format/cell-elements.js';
+import type { NotebookFile } from '../format/notebook-file.js';
+import { createNotebookHost, type NotebookHost, notebookContext } from '../runtime/notebook-host.js';
+import { themeStyles } from './styles.js';
+
+/**
+ * A notebook: its child cells run on `@observablehq/runtime` with Observable's semantics. Cells
+ * define names and read others' names in any order; a change re-runs its dependents in topological
+ * order; a cycle or a name defined twice is an error shown in every cell involved; a re-running cell
+ * keeps its last output, dimmed; a cell's `invalidation` aborts its engine calls. All cells share one
+ * engine client (one worker), provided through `@lit/context`.
+ *
+ * ```html
+ * <wg-notebook>
+ *   <wg-loss-cell name="f"><script type="text/plain">x => x[0] ** 2 + 10 * x[1] ** 2</script></wg-loss-cell>
+ *   <wg-descent-cell name="gd" loss="f"></wg-descent-cell>
+ *   <wg-plot-cell of="gd"></wg-plot-cell>
+ * </wg-notebook>
+ * ```
+ *
+ * @summary The notebook that hosts cells.
+ * @slot - The cells, in visual order.
+ * @cssprop --wg-fg - Text colour for every cell (and figure).
+ * @cssprop --wg-bg - Background of cells and figures.
+ * @cssprop --wg-grid - Borders and grid lines.
+ * @cssprop --wg-muted - Secondary text.
+ * @cssprop --wg-accent - Buttons, links, focus.
+ * @cssprop --wg-error - Error text and marks.
+ * @cssprop --wg-code-bg - Background of code.
+ * @cssprop --wg-font-family - Text font.
+ * @cssprop --wg-mono-font-family - Code font.
+ * @cssprop --wg-cell-gap - Vertical space between cells.
+ */
+@customElement('wg-notebook')
+export class WgNotebook extends LitElement {
+  static override styles = [
+    themeStyles,
+    css`
+      :host {
+        max-width: var(--wg-notebook-max-width, 960px);
+      }
+      :host([theme='dark']) {
+        color-scheme: dark;
+      }
+      :host([theme='light']) {
+        color-scheme: light;
+      }
+    `,
+  ];
+
+  /** `light`, `dark`, or `auto` (follow the page's color-scheme). Sets `color-scheme` for every cell. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
+
+  /** The notebook's title (kept when saving to a file). */
+  @property() override title = '';
+
+  /** Creates the shared engine client; defaults to `createEngineClient()` from `@wengert/worker`. */
+  @property({ attribute: false }) clientFactory?: () => EngineClient;
+
+  private readonly ownHost = createNotebookHost(() => this.clientFactory?.() ?? createEngineClient());
+
+  /** The graph and client shared with the cells. */
+  @provide({ context: notebookContext })
+  readonly host: NotebookHost = this.ownHost;
+
+  /** The shared engine client (created on first use). */
+  get client(): EngineClient {
+    return this.host.client;
+  }
+
+  /** The value of a name defined by one of the cells, once computed. */
+  value(name: string): Promise<unknown> {
+    return this.host.graph.value(name);
+  }
+
+  /** Replaces the cells with those of a Notebook Kit file (see `parseNotebook`). */
+  load(file: NotebookFile): void {
+    this.replaceChildren(...cellElementsFromFile(file, this.ownerDocument));
+    if (file.title !== undefined) this.title = file.title;
+    if (file.attributes.theme === 'dark' || file.attributes.theme === 'light') this.theme = file.attributes.theme;
+  }
+
+  /** The cells as a Notebook Kit file (see `serializeNotebook`): source only, visual order, stable ids. */
+  toFile(): NotebookFile {
+    const file = fileFromCellElements([...this.children]);
+    return { ...(this.title ? { title: this.title } : {}), attributes: this.theme === 'auto' ? {} : { theme: this.theme }, cells: file.cells };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // The worker goes with the notebook; a notebook put back on the page makes a new one when needed.
+    this.ownHost.releaseClient();
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wg-notebook': WgNotebook;
+  }
+}

@@ -1,0 +1,205 @@
+import { type ContourFigure, contourFigure, type Grid, type Trajectory } from '@wengert/optim-viz';
+import { css, html, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { CellError } from '../runtime/cell-error.js';
+import type { CellDefinition } from '../runtime/cell-graph.js';
+import { type DescentResult, isDescentResult } from '../runtime/descent-run.js';
+import type { LossValue } from '../runtime/loss-value.js';
+import { cellStyles, themeStyles } from './styles.js';
+import { WgCell } from './wg-cell.js';
+
+/** A plotting box: [xMin, xMax, yMin, yMax]. */
+export type PlotRange = [number, number, number, number];
+
+const GRID_RESOLUTION = 80;
+
+/**
+ * Figures of descent cells: the contour of their loss with every run's trajectory on top (one
+ * legend entry per run; hover shows step, point and loss). Clicking the contour moves the start
+ * point of the plotted descent cells, which then re-run. The figure updates as the runs stream,
+ * keeping the user's zoom.
+ *
+ * ```html
+ * <wg-plot-cell of="gd adam"></wg-plot-cell>
+ * ```
+ *
+ * @summary A plot cell: contour + trajectories of descent cells.
+ * @fires input - The user clicked the contour; `.value` is the point `{x, y}`.
+ * @fires cell-status - The cell's status changed; `detail` is `{state, value?, error?}`.
+ * @csspart figure - The contour figure's container.
+ * @csspart error - The error message.
+ * @cssprop --wg-series-1 - Colour of the first run (up to `--wg-series-8`).
+ * @cssprop --wg-scale-low - Contour colour at the lowest loss (with `--wg-scale-mid`, `--wg-scale-high`).
+ * @cssprop --wg-plot-height - Height of the figure (default 420px).
+ */
+@customElement('wg-plot-cell')
+export class WgPlotCell extends WgCell {
+  static override styles = [
+    themeStyles,
+    cellStyles,
+    css`
+      .figure {
+        min-height: var(--wg-plot-height, 420px);
+      }
+      .hint {
+        font-size: 0.8em;
+        color: var(--_muted);
+      }
+    `,
+  ];
+
+  /** Names of the descent cells to plot, separated by spaces or commas. */
+  @property({ reflect: true }) of = '';
+
+  /** Fixed plotting box "xMin xMax yMin yMax"; by default it fits the start points and trajectories. */
+  @property({ reflect: true }) range = '';
+
+  /** The last point the user clicked on the contour (view contract). */
+  @state() value: { x: number; y: number } | null = null;
+
+  // Streaming re-runs this cell every frame; dimming would flicker.
+  protected override dimWhileRunning = false;
+  private figure?: ContourFigure;
+  private figureLoss?: LossValue;
+  private figureRange?: PlotRange;
+  private drawing: Promise<void> = Promise.resolve();
+
+  /** The contour figure once drawn (for tests and tools). */
+  get contour(): ContourFigure | undefined {
+    return this.figure;
+  }
+
+  protected override definitionChanged(changed: PropertyValues): boolean {
+    return changed.has('of') || changed.has('range');
+  }
+
+  protected override definition(): CellDefinition {
+    const names = this.of.split(/[\s,]+/).filter(Boolean);
+    return {
+      inputs: names,
+      run: async (scope) => {
+        const results = names.map((name) => {
+          const value = scope[name];
+          if (!isDescentResult(value)) throw new CellError('TypeError', `${name} is not a descent; name a <wg-descent-cell> in "of".`);
+          return value;
+        });
+        // Draws are serialised: a snapshot arriving mid-draw waits, then draws the newest state.
+        this.drawing = this.drawing.then(() => this.draw(results));
+        await this.drawing;
+        return results;
+      },
+    };
+  }
+
+  protected override render() {
+    return html`<div class="frame">
+      <div class="header"><span class="kind">plot</span><span class="name">${this.of}</span><span class="spacer"></span><span class="hint">click the contour to move the start</span></div>
+      <div class="body">
+        ${this.renderError()}
+        <div class="figure" part="figure output"></div>
+      </div>
+    </div>`;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.figure?.dispose();
+    this.figure = undefined;
+    this.figureLoss = undefined;
+  }
+
+  private async draw(results: DescentResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const loss = results[0]!.loss;
+    const trajectories = results.flatMap((result) => result.runs.filter((run) => run.n >= 2 && run.count > 0).map((run) => toTrajectory(result, run)));
+    const allDone = results.every((result) => result.done);
+    const range = this.fixedRange() ?? this.fittedRange(results, allDone);
+    if (!this.figure || this.figureLoss !== loss || !sameRange(range, this.figureRange)) {
+      const grid = await gridOf(loss, range);
+      if (this.figure && this.figureLoss === loss) {
+        await this.figure.update({ grid, trajectories });
+      } else {
+        this.figure?.dispose();
+        const container = this.renderRoot.querySelector('.figure') as HTMLElement;
+        this.figure = await contourFigure(container, { grid, trajectories, equalAspect: false });
+        this.figure.onClick((point) => this.onContourClick(point, results));
+      }
+      this.figureLoss = loss;
+      this.figureRange = range;
+      return;
+    }
+    await this.figure.update({ trajectories });
+  }
+
+  private fixedRange(): PlotRange | undefined {
+    const parts = this.range.split(/[\s,]+/).filter(Boolean).map(Number);
+    return parts.length === 4 && parts.every(Number.isFinite) && parts[0]! < parts[1]! && parts[2]! < parts[3]! ? (parts as PlotRange) : undefined;
+  }
+
+  /** The box around the starts and, once the runs are done, their trajectories; kept while runs stream. */
+  private fittedRange(results: DescentResult[], allDone: boolean): PlotRange {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const result of results) {
+      xs.push(result.settings.start[0] ?? 0);
+      ys.push(result.settings.start[1] ?? 0);
+      if (!allDone) continue;
+      for (const run of result.runs) {
+        for (let t = 0; t < run.count; t++) {
+          const x = run.points[t * run.n]!;
+          const y = run.points[t * run.n + 1]!;
+          if (Math.abs(x) < 1e3 && Math.abs(y) < 1e3) {
+            xs.push(x);
+            ys.push(y);
+          }
+        }
+      }
+    }
+    const fitted = padBox(Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys));
+    // While streaming, and when the new box is inside the old one, keep the old box: no grid flicker.
+    const old = this.figureRange;
+    if (old && (!allDone || (fitted[0] >= old[0] && fitted[1] <= old[1] && fitted[2] >= old[2] && fitted[3] <= old[3]))) return old;
+    return fitted;
+  }
+
+  private onContourClick(point: { x: number; y: number }, results: DescentResult[]): void {
+    this.value = point;
+    this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    for (const result of results) {
+      const cell = this.host.graph.definerOf(result.name) as { setStartFromUser?: (start: number[]) => void } | undefined;
+      const start = [...result.settings.start];
+      start[0] = point.x;
+      start[1] = point.y;
+      cell?.setStartFromUser?.(start);
+    }
+  }
+}
+
+function toTrajectory(result: DescentResult, run: DescentResult['runs'][number]): Trajectory {
+  const trajectory: Trajectory = { name: `${result.name} · ${run.label}`, points: run.points, losses: run.losses, gradNorms: run.gradNorms };
+  if (run.stopReason !== undefined) trajectory.stopReason = run.stopReason;
+  return trajectory;
+}
+
+async function gridOf(loss: LossValue, [x0, x1, y0, y1]: PlotRange): Promise<Grid> {
+  const grid = await loss.client.evaluateGrid(loss.id, [x0, x1], [y0, y1], GRID_RESOLUTION);
+  return { x: grid.x, y: grid.y, z: grid.z };
+}
+
+function padBox(x0: number, x1: number, y0: number, y1: number): PlotRange {
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  const hx = Math.max((x1 - x0) * 0.6, 1);
+  const hy = Math.max((y1 - y0) * 0.6, 1);
+  return [cx - hx, cx + hx, cy - hy, cy + hy];
+}
+
+function sameRange(a: PlotRange | undefined, b: PlotRange | undefined): boolean {
+  return !!a && !!b && a.every((v, i) => v === b[i]);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wg-plot-cell': WgPlotCell;
+  }
+}
