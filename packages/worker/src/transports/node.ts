@@ -25,13 +25,22 @@ export const nodeTransport: Transport = {
     const { Worker } = workerThreads();
     const entry = new URL(NODE_WORKER_ENTRY, import.meta.url);
     const worker: NodeWorker = new Worker(entry, { name: 'wengert-engine' });
-    // Terminated or idle workers must not keep the process alive.
+    // An idle worker must not keep the process alive, but one with calls in flight must.
     worker.unref();
+    let inFlight = 0;
     const connection = connectWorkerApi(fromNodePort(worker));
     let terminated = false;
     return {
       canTerminate: true,
-      call: connection.call,
+      call: (method, args) => {
+        if (inFlight++ === 0) worker.ref();
+        const settled = () => {
+          if (--inFlight === 0) worker.unref();
+        };
+        const reply = connection.call(method, args);
+        reply.then(settled, settled);
+        return reply;
+      },
       terminate: () => {
         terminated = true;
         void worker.terminate();
