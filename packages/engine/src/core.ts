@@ -92,5 +92,21 @@ export function bind(prim: AnyPrimitive, args: readonly Value[], params: unknown
   return top.process(prim, args, params);
 }
 
+/** Applies a primitive to primals one level down: plain numbers go straight to the scalar rule. */
+export function evaluate(prim: AnyPrimitive, primals: readonly Value[], params: unknown): Value {
+  const scalar = prim.scalar;
+  if (scalar !== undefined) {
+    if (primals.length === 1) {
+      const x = primals[0];
+      if (typeof x === 'number') return scalar(x);
+    } else if (primals.length === 2) {
+      const x = primals[0];
+      const y = primals[1];
+      if (typeof x === 'number' && typeof y === 'number') return scalar(x, y);
+    }
+  }
+  return bind(prim, primals, params);
+}
+
 export const bind1 = (prim: AnyPrimitive, x: Value, params?: unknown): Value =>
   x instanceof Tracer ? bind(prim, [x], params) : prim.eval([x], params);

@@ -1,6 +1,6 @@
 // Forward mode: a JvpTrace carries each value together with its tangent (a dual number in the notes'
 // sense). With nb = 1 the tangent has a leading batch axis, so one pass pushes many directions (vector mode).
-import { bind, Trace, Tracer, type Value } from './core.js';
+import { evaluate, Trace, Tracer, type Value } from './core.js';
 import type { AnyPrimitive } from './primitives.js';
 
 export class JvpTracer extends Tracer {
@@ -37,7 +37,7 @@ export class JvpTrace extends Trace {
         tangents[i] = null;
       }
     }
-    const out = bind(prim, primals, params);
+    const out = evaluate(prim, primals, params);
     if (prim.nondiff) return out;
     const tangent = prim.jvp(primals, tangents, out, params, this.nb);
     return tangent === null ? out : new JvpTracer(this, out, tangent);

@@ -22,6 +22,8 @@ import * as o from './ops.js';
 import { type Shape, sameShape, Tensor } from './tensor.js';
 
 type Maybe = Value | null;
+/** Which inputs want a cotangent: entry i is truthy when input i does (a tape node passes its inputs). */
+export type Need = readonly unknown[];
 
 export interface Partial {
   op: '×' | '/';
@@ -40,7 +42,7 @@ export interface Primitive<P = undefined> {
   /** Tangent of the output from the inputs' tangents (null = symbolic zero). */
   jvp(primals: readonly Value[], tangents: readonly Maybe[], out: Value, params: P, nb: number): Maybe;
   /** Cotangents of the inputs from the output's cotangent; `need[i]` says whether input i wants one. */
-  vjp(ct: Value, primals: readonly Value[], out: Value, params: P, nb: number, need: readonly boolean[]): readonly Maybe[];
+  vjp(ct: Value, primals: readonly Value[], out: Value, params: P, nb: number, need: Need): readonly Maybe[];
   readonly show?: Show;
   /** Outputs that carry no derivative (comparisons, sign): never taped, tangent always zero. */
   readonly nondiff?: boolean;
@@ -66,6 +68,8 @@ function toOut(t: Value, inShape: Shape, outShape: Shape, nb: number): Value {
 
 /** Sums a batched cotangent of the output down to the batched input shape (reverse of broadcasting). */
 export function unbroadcast(ct: Value, inShape: Shape, nb: number): Value {
+  // A number cotangent belongs to a scalar output, whose inputs are scalars too.
+  if (typeof ct === 'number') return ct;
   const cs = shapeOf(ct);
   const outShape = cs.slice(nb);
   if (sameShape(outShape, inShape)) return ct;
@@ -111,7 +115,7 @@ function binaryRule(
   name: string,
   expr: string,
   jvp: Primitive['jvp'],
-  vjp: (ct: Value, a: Value, b: Value, y: Value, need: readonly boolean[]) => readonly Maybe[],
+  vjp: (ct: Value, a: Value, b: Value, y: Value, need: Need) => readonly Maybe[],
   show?: Show,
 ): Primitive {
   const { scalar, kernel } = binaryKernel(name, expr);

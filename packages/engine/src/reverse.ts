@@ -1,7 +1,7 @@
 // Reverse mode: a RevTrace records each primitive application as a tape node (a Wengert list entry),
 // then sweeps the tape backwards with the VJP rules. The same tape can be swept forwards with the JVP
 // rules, which is how linearize and the auto-mode Jacobian avoid re-running the function.
-import { bind, Trace, Tracer, type Value } from './core.js';
+import { evaluate, Trace, Tracer, type Value } from './core.js';
 import { add } from './ops.js';
 import type { AnyPrimitive } from './primitives.js';
 
@@ -72,12 +72,12 @@ export class RevTrace extends Trace {
         inputs[i] = null;
       }
     }
-    if (prim.nondiff) return bind(prim, primals, params);
+    if (prim.nondiff) return evaluate(prim, primals, params);
     const custom = prim as Partial<ForwardWithResiduals>;
     let out: Value;
     let residuals: unknown;
     if (custom.forward) ({ out, residuals } = custom.forward(primals, params));
-    else out = bind(prim, primals, params);
+    else out = evaluate(prim, primals, params);
     const node = new RevTracer(this, out, prim, inputs, primals, params, residuals);
     this.record(node);
     return node;
@@ -96,8 +96,7 @@ export class RevTrace extends Trace {
       const ct = node.ct;
       if (ct === null) continue;
       const inputs = node.inputs;
-      const need = inputs.map((x) => x !== null);
-      const cts = node.prim!.vjp(ct, node.primals, node.primal, vjpParams(node), nb, need);
+      const cts = node.prim!.vjp(ct, node.primals, node.primal, vjpParams(node), nb, inputs);
       for (let j = 0; j < inputs.length; j++) {
         const input = inputs[j];
         const c = cts[j];

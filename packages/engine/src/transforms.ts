@@ -10,6 +10,8 @@ import { type ForwardWithResiduals, RevTrace, RevTracer } from './reverse.js';
 import { full, sameShape, shapeSize, Tensor } from './tensor.js';
 import { type TreeDef, treeFlatten, treeUnflatten } from './tree.js';
 
+const LEAF_DEF: TreeDef = { kind: 'leaf' };
+
 // biome-ignore lint/suspicious/noExplicitAny: transformations accept user functions of any signature
 export type Fn = (...args: any[]) => any;
 export type Argnums = number | readonly number[];
@@ -64,7 +66,13 @@ interface Recorded {
 function record(trace: RevTrace, f: Fn, args: readonly unknown[], list: readonly number[], hasAux: boolean): Recorded {
   const callArgs = [...args];
   const recorded = list.map((i) => {
-    const { leaves, def } = treeFlatten(args[i]);
+    const arg = args[i];
+    if (typeof arg === 'number') {
+      const tracer = trace.input(arg);
+      callArgs[i] = tracer;
+      return { def: LEAF_DEF, leaves: [arg], tracers: [tracer] };
+    }
+    const { leaves, def } = treeFlatten(arg);
     const tracers = leaves.map((leaf) => trace.input(toValue(leaf)));
     callArgs[i] = treeUnflatten(def, tracers);
     return { def, leaves, tracers };
@@ -75,8 +83,26 @@ function record(trace: RevTrace, f: Fn, args: readonly unknown[], list: readonly
     if (!Array.isArray(out) || out.length !== 2) throw new DomainError('hasAux', 'with hasAux the function must return [output, aux]');
     [out, aux] = out;
   }
-  const { leaves: outLeaves, def: outDef } = treeFlatten(out);
-  return { trace, args: recorded, out, aux, outLeaves, outDef };
+  return new Recording(trace, recorded, out, aux);
+}
+
+class Recording {
+  #flat: { leaves: Value[]; def: TreeDef } | null = null;
+  constructor(
+    readonly trace: RevTrace,
+    readonly args: Recorded['args'],
+    readonly out: unknown,
+    readonly aux: unknown,
+  ) {}
+  // Flattened lazily: grad never needs the output's tree structure.
+  get outLeaves(): Value[] {
+    this.#flat ??= treeFlatten(this.out);
+    return this.#flat.leaves;
+  }
+  get outDef(): TreeDef {
+    this.#flat ??= treeFlatten(this.out);
+    return this.#flat.def;
+  }
 }
 
 const own = (trace: RevTrace) => (v: Tracer) => v instanceof RevTracer && v.trace === trace;

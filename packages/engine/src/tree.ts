@@ -44,6 +44,7 @@ export function treeFlatten(tree: unknown): { leaves: Value[]; def: TreeDef } {
 }
 
 export function treeUnflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
+  if (def.kind === 'leaf') return leaves[0] as T;
   let i = 0;
   const build = (d: TreeDef): unknown => {
     if (d.kind === 'leaf') return leaves[i++];
