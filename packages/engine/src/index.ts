@@ -27,3 +27,4 @@ export { Dual, dualDerivative } from './dual.js';
 export { backward, Param, param, zeroGrad } from './param.js';
 export { formatValue, type Table, type TableRow, traceOf, WengertList } from './wengert-list.js';
 export { type Tree, type TreeDef, treeFlatten, treeMap, treeUnflatten } from './tree.js';
+export * from './optim/index.js';
