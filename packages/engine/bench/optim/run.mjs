@@ -7,6 +7,7 @@
 // 2. Iterations to tolerance on Rosenbrock from (−1.2, 1) per optimizer / norm.
 // Markdown tables go to stdout, progress to stderr.
 
+import os from 'node:os';
 import {
   adagrad,
   adam,
@@ -55,7 +56,7 @@ function timeInterleaved(fns, batches, samples) {
       out[k].push(Number(process.hrtime.bigint() - t0) / batches[k]);
     });
   }
-  return out.map(median);
+  return out.map((xs) => ({ median: median(xs), min: Math.min(...xs) }));
 }
 
 function randomArray(n, seed) {
@@ -222,11 +223,16 @@ function stepCostTable() {
   }
   const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
   const lines = [
+    `Medians (and, in brackets, the fastest sample) per step; machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores.`,
+    '',
     '| optimizer | n | handwritten | in-place step (descend, Optimizer) | ratio | pure update + applyUpdates | ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
+  const ratio = (a, b) => `${(a.median / b.median).toFixed(2)} (${(a.min / b.min).toFixed(2)})`;
   for (const r of rows)
-    lines.push(`| ${r.name} | ${r.n === 2 ? '2' : '1e5'} | ${fmt(r.hand)} | ${fmt(r.lib)} | ${(r.lib / r.hand).toFixed(2)} | ${fmt(r.pure)} | ${(r.pure / r.hand).toFixed(1)} |`);
+    lines.push(
+      `| ${r.name} | ${r.n === 2 ? '2' : '1e5'} | ${fmt(r.hand.median)} (${fmt(r.hand.min)}) | ${fmt(r.lib.median)} (${fmt(r.lib.min)}) | ${ratio(r.lib, r.hand)} | ${fmt(r.pure.median)} (${fmt(r.pure.min)}) | ${ratio(r.pure, r.hand)} |`,
+    );
   return lines.join('\n');
 }
 

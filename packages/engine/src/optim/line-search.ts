@@ -26,7 +26,8 @@ export interface ArmijoState {
  * Armijo backtracking on the incoming update d (a descent direction, e.g. −lr·‖g‖†·g♯ for any norm):
  * accept the first α = α₀ρᵏ with f(x + αd) ≤ f(x) + c₁·α·⟨∇f, d⟩, then updates ← α·d.
  * The slope ⟨∇f, d⟩ needs no norm-specific code: along −g♯ it equals −‖g‖†, so this serves every norm.
- * Needs `extra.value`, `extra.grad` and `extra.valueFn`.
+ * If no trial passes within `maxSteps`, the last (smallest) α is taken. Needs `extra.value`,
+ * `extra.grad` and `extra.valueFn`.
  */
 export function armijo(options: ArmijoOptions = {}): GradientTransformation<ArmijoState> {
   const c1 = options.c1 ?? 1e-4;
