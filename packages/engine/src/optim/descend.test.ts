@@ -89,6 +89,12 @@ describe('descend on engine gradients', () => {
     expect(t.stepSizes.length).toBe(10);
   });
 
+  it('a float32 x0 stays float32 in the result', () => {
+    const t = descend(quadratic, tensor([1, 1], { dtype: 'float32' }), sgd({ lr: 0.1 }), { steps: 3 });
+    expect((t.x as Tensor).dtype).toBe('float32');
+    expect(t.losses[3]).toBeCloseTo(0.5 * (0.9 ** 6 + 0), 5);
+  });
+
   it('accepts a spec instead of an optimizer, and a Float64Array x0', () => {
     const t = descend(quadratic, Float64Array.of(1, 1), { name: 'sgd', lr: 2 / 11 }, { steps: 10 });
     expect(t.losses[10]).toBeCloseTo(0.099394, 6);

@@ -19,6 +19,8 @@ export interface ArmijoState {
   value: number;
   /** Function evaluations of the last step. */
   evaluations: number;
+  /** ⟨∇f, d⟩ of the last step's incoming direction d (−lr·‖g‖† for a steepest-descent step). */
+  slope: number;
   trial: Block[];
 }
 
@@ -37,12 +39,13 @@ export function armijo(options: ArmijoOptions = {}): GradientTransformation<Armi
   return gradientTransformation<ArmijoState>({
     name: 'armijo',
     spec: { name: 'armijo', c1, decrease: rho, initial, maxSteps },
-    init: (params) => ({ learningRate: initial, value: Number.NaN, evaluations: 0, trial: zerosLike(params) }),
+    init: (params) => ({ learningRate: initial, value: Number.NaN, evaluations: 0, slope: 0, trial: zerosLike(params) }),
     apply(u, state, params, extra) {
       const { value, grad, valueFn } = extra;
       if (value === undefined || grad === undefined || valueFn === undefined)
         throw new TypeError('armijo needs extra.value, extra.grad and extra.valueFn (descend passes them)');
       const slope = dot(grad, u);
+      state.slope = slope;
       let alpha = initial;
       let accepted = Number.NaN;
       let evaluations = 0;

@@ -128,3 +128,23 @@ describe.each(NORMS.map((n) => [n.name === 'max' || n.name === 'sum' ? `${n.name
     );
   });
 });
+
+describe('dual of the dual (spot checks): ‖w‖ = ‖w‖ under the dual pair', () => {
+  const pairs: [Norm, Norm][] = [
+    [l1(), linf()],
+    [linf(), l1()],
+    [l2(), l2()],
+    [lp(3), lp(1.5)],
+    [lp(1.25), lp(5)],
+  ];
+  it.each(pairs.map(([a, b]) => [a.name, b.name, a, b] as const))('%s vs %s: dual norm of the pair equals the norm, attained by the pair\'s sharp', (_a, _b, norm, dual) => {
+    fc.assert(
+      fc.property(entries, (xs) => {
+        const w = toBlocks(xs);
+        expect(Math.abs(dual.dualNormOf(w) - norm.normOf(w))).toBeLessThanOrEqual(tol(norm.normOf(w)));
+        const { dual: d, out } = sharp(dual, w); // argmax over ‖g‖ = 1 in the dual norm of ⟨g, w⟩
+        expect(Math.abs(dot(w, out) - d)).toBeLessThanOrEqual(tol(d));
+      }),
+    );
+  });
+});

@@ -8,7 +8,8 @@ import { cosineDecay, exponentialDecay, warmupCosineDecay } from './schedules.js
 import { diagonalQuadratic } from './test-objectives.js';
 import { applyUpdates, chain, currentLearningRate } from './transform.js';
 import { addDecayedWeights, clipByGlobalNorm, scaleByLearningRate, trace } from './transforms.js';
-import { l1, l2, linf } from './vector-norms.js';
+import { quadratic } from './quadratic-norm.js';
+import { l1, l2, linf, lp, rms } from './vector-norms.js';
 
 const quad = diagonalQuadratic([1, 10]);
 const point = (t: { points: Float64Array; n: number }, i: number) => Array.from(t.points.subarray(i * t.n, (i + 1) * t.n));
@@ -64,6 +65,15 @@ describe('gradient descent and line search anchors (§5, §8)', () => {
     for (const norm of [l2(), linf(), l1()]) {
       const t = descend(quad, Float64Array.of(1, 1), steepestDescent({ norm, lr: 1, form: 'fixedLength', lineSearch: true }), { steps: 30 });
       for (let k = 1; k < t.losses.length; k++) expect(t.losses[k]!).toBeLessThan(t.losses[k - 1]!);
+    }
+  });
+  it('the slope Armijo sees along a fixed-length steepest step is −lr·‖g‖† for every norm', () => {
+    const g = Float64Array.of(1, 10);
+    const norms = [l2(), linf(), l1(), lp(3), rms(), quadratic({ diagonal: [2, 5] })];
+    for (const norm of norms) {
+      const t = descend(quad, Float64Array.of(1, 1), steepestDescent({ norm, lr: 0.5, form: 'fixedLength', lineSearch: true }), { steps: 1 });
+      const state = t.state as [unknown, unknown, { slope: number }];
+      expect(state[2].slope).toBeCloseTo(-0.5 * norm.dualNormOf([{ data: g, shape: [2] }]), 12);
     }
   });
   it('optax docstring: Armijo with decrease 0.8 on Σx² from (1,2,3): 14 → 5.04, 1.81, 0.653, 0.235, 0.0847', () => {
