@@ -26,9 +26,10 @@ let failed = 0;
 for (const dir of packageDirs) {
   const report = join(dir, 'test-results.json');
   if (!existsSync(report)) continue;
-  const { numPassedTests, numFailedTests } = JSON.parse(readFileSync(report, 'utf8'));
+  const { numPassedTests, numFailedTests, numFailedTestSuites } = JSON.parse(readFileSync(report, 'utf8'));
   passed += numPassedTests;
-  failed += numFailedTests;
+  // A test file that fails to load fails no single test: count the file, or its failure would vanish.
+  failed += numFailedTests + (numFailedTests === 0 ? numFailedTestSuites : 0);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status !== 0 || failed > 0 || passed === 0 ? 1 : 0);
