@@ -102,15 +102,16 @@ export function allFinite(blocks: Blocks): boolean {
   return true;
 }
 
-/** Views a single Float64Array as blocks with the given shapes (no copy). */
-export function viewBlocks(flat: Float64Array, shapes: readonly (readonly number[])[]): Block[] {
+/** Views a single Float64Array as blocks with the given shapes (and leaf paths, if known) without copying. */
+export function viewBlocks(flat: Float64Array, shapes: readonly (readonly number[])[], paths?: readonly string[]): Block[] {
   const out: Block[] = [];
   let offset = 0;
-  for (const shape of shapes) {
+  shapes.forEach((shape, i) => {
     const n = blockSize(shape);
-    out.push({ data: flat.subarray(offset, offset + n), shape });
+    const data = flat.subarray(offset, offset + n);
+    out.push(paths ? { data, shape, path: paths[i]! } : { data, shape });
     offset += n;
-  }
+  });
   return out;
 }
 

@@ -96,18 +96,20 @@ class Run {
     private readonly shapes: readonly (readonly number[])[],
     optimizer: OptimizerLike,
     options: DescendOptions,
+    paths?: readonly string[],
   ) {
     this.n = x0.length;
     this.x = x0.slice();
+    this.transform = resolveTransform(optimizer);
     this.g = new Float64Array(this.n);
-    this.u = new Float64Array(this.n);
+    // The updates overwrite the gradient in place unless a transformation reads the raw gradient.
+    this.u = this.transform.readsGrad ? new Float64Array(this.n) : this.g;
     this.scratch = new Float64Array(this.n);
     this.hvpIn = new Float64Array(this.n);
     this.hvpOut = new Float64Array(this.n);
-    this.xBlocks = viewBlocks(this.x, shapes);
+    this.xBlocks = viewBlocks(this.x, shapes, paths);
     this.gBlocks = viewBlocks(this.g, shapes);
     this.uBlocks = viewBlocks(this.u, shapes);
-    this.transform = resolveTransform(optimizer);
     this.state = this.transform.init(this.xBlocks);
     this.points = new Growable(this.n * 64);
     this.tol = options.tol ?? 1e-8;
@@ -160,7 +162,7 @@ class Run {
     if (f > this.divergeAbove) return this.stop('diverged');
     if (this.steps >= this.maxSteps) return this.stop('maxSteps');
     if (signal?.aborted) return this.stop('aborted');
-    this.u.set(this.g);
+    if (this.u !== this.g) this.u.set(this.g);
     this.extra.value = f;
     this.transform.apply(this.uBlocks, this.state, this.xBlocks, this.extra);
     let ss = 0;
@@ -224,7 +226,7 @@ function start(target: Objective | LossFunction, x0: Tree | Float64Array, optimi
     k += b.data.length;
   }
   const objective = typeof target === 'function' ? objectiveFromFunction(target, layout) : target;
-  return { run: new Run(objective, flat, layout.shapes, optimizer, options), layout };
+  return { run: new Run(objective, flat, layout.shapes, optimizer, options, layout.paths), layout };
 }
 
 /**

@@ -26,6 +26,7 @@ export function multiTransform(
   return gradientTransformation<Record<string, GroupState>>({
     name: `multiTransform(${Object.keys(cores).join(', ')})`,
     spec: dataOnly ? { name: 'multiTransform', transforms: specs, labels } : undefined,
+    readsGrad: Object.values(cores).some((t) => t.readsGrad),
     init(params) {
       const groups: Record<string, GroupState> = {};
       for (const label of Object.keys(cores)) groups[label] = { indices: [], state: null };

@@ -44,9 +44,9 @@ export class Optimizer {
   constructor(params: readonly Param[] | readonly ParamGroup[], optimizer?: OptimizerLike) {
     const list: readonly ParamGroup[] = params.length > 0 && !(params[0] instanceof Param) ? (params as ParamGroup[]) : [{ params: params as Param[] }];
     this.groups = list.map((g) => {
-      const blocks: Block[] = g.params.map((p) => {
+      const blocks: Block[] = g.params.map((p, i) => {
         const v = primal(p.value);
-        return { data: numbersOf(p.value), shape: typeof v === 'number' ? [] : v.shape };
+        return { data: numbersOf(p.value), shape: typeof v === 'number' ? [] : v.shape, path: p.name ?? String(i) };
       });
       const chosen = g.optimizer ?? optimizer;
       if (!g.frozen && chosen === undefined) throw new TypeError('Optimizer: give an optimizer for the facade or for every group');

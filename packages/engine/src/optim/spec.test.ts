@@ -97,6 +97,14 @@ describe('parameter groups and Muon', () => {
     expect(Array.from(u.b.data)).toEqual([0]);
     expect(opt.spec).toBeUndefined();
   });
+  it('labels see leaf paths in descend too: freezing "b" by path keeps it fixed during a run', () => {
+    const opt = multiTransform({ train: scaleByLearningRate(1e-4), frozen: freeze() }, (path) => (path === 'b' ? 'frozen' : 'train'));
+    const t = descend(rosenbrock, { a: -1.2, b: 1 }, opt, { steps: 20 });
+    expect(t.steps).toBe(20);
+    const [a, b] = [t.points[40], t.points[41]];
+    expect(b).toBe(1);
+    expect(a).not.toBe(-1.2);
+  });
   it('Muon: matrices get the orthogonalised momentum step (σ in the Keller band) scaled by √max(1, d_out/d_in); vectors get AdamW', () => {
     const params = { w: tensor([[1, 0], [0, 1], [0, 0]]), b: tensor([0, 0]) };
     const opt = muon({ lr: 0.1, beta: 0, nesterov: false, coefficients: 'keller5' });

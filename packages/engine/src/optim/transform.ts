@@ -24,6 +24,8 @@ export interface Transform<S = OptState> {
   readonly name: string;
   /** Plain data that rebuilds it with `optimizerFromSpec`; absent if built from a function. */
   readonly spec?: unknown;
+  /** True if it reads `extra.grad` (then callers must keep the raw gradient apart from the updates). */
+  readonly readsGrad?: boolean;
   init(params: Blocks): S;
   apply(updates: Block[], state: S, params: Blocks, extra: Extra): void;
 }
@@ -114,6 +116,7 @@ export function chain(...parts: readonly (GradientTransformation | Transform)[])
   return gradientTransformation<OptState[]>({
     name: `chain(${transforms.map((t) => t.name).join(', ')})`,
     spec: specs.every((s) => s !== undefined) ? { name: 'chain', transforms: specs } : undefined,
+    readsGrad: transforms.some((t) => t.readsGrad),
     init: (params) => transforms.map((t) => t.init(params)),
     apply(updates, state, params, extra) {
       for (let i = 0; i < transforms.length; i++) transforms[i]!.apply(updates, state[i], params, extra);
