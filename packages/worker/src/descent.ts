@@ -2,7 +2,6 @@ import * as engine from '@wengert/engine';
 import type { CompiledLoss } from './compile/define.js';
 import { runLoss } from './compile/define.js';
 import { toNumber } from './engine-backend.js';
-import { type DescendObjectiveAsync, type DescendOptions, engineExport, type Objective, type TrajectoryChunk } from './engine-pending.js';
 import type { DescendSpec, ProgressChunk, RunMessage, Trajectory } from './protocol.js';
 
 /** Aim for this much work between event-loop turns: abort stays fast, yields stay cheap. */
@@ -11,7 +10,7 @@ const CHUNK_WORK_MS = 16;
 const POST_INTERVAL_MS = 16;
 
 /** A compiled loss as the engine's descent objective: x arrives as a plain array of numbers. */
-export function lossObjective(loss: CompiledLoss): Objective {
+export function lossObjective(loss: CompiledLoss): engine.Objective {
   const valueAndGrad = engine.valueAndGrad((x: number[]) => loss.fn(x) as engine.Value);
   return {
     valueAndGrad(x, grad) {
@@ -42,13 +41,13 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   }
   const objective = lossObjective(loss);
   const x0 = Float64Array.from(spec.x0);
-  const options: DescendOptions = { every: stepsPerChunk(objective, x0), signal: controller.signal };
+  const options: engine.DescendOptions = { every: stepsPerChunk(objective, x0), signal: controller.signal };
   if (spec.steps !== undefined) options.steps = spec.steps;
   if (spec.tol !== undefined) options.tol = spec.tol;
   if (spec.divergeAbove !== undefined) options.divergeAbove = spec.divergeAbove;
   const coalescer = new ChunkCoalescer(x0.length, (chunk) => port?.postMessage({ type: 'progress', chunk } satisfies RunMessage, transferList(chunk)));
   try {
-    const run = engineExport<DescendObjectiveAsync>('descendAsync')(objective, x0, spec.optimizer, options);
+    const run = engine.descendAsync(objective, x0, spec.optimizer, options);
     for (;;) {
       const next = await run.next();
       if (next.done) {
@@ -74,7 +73,7 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
 }
 
 /** How many steps take about CHUNK_WORK_MS, from timing a few gradient evaluations at x0. */
-function stepsPerChunk(objective: Objective, x0: Float64Array): number {
+function stepsPerChunk(objective: engine.Objective, x0: Float64Array): number {
   const grad = new Float64Array(x0.length);
   const start = performance.now();
   let calls = 0;
@@ -92,7 +91,7 @@ function transferList(chunk: ProgressChunk): Transferable[] {
 
 /** Merges consecutive engine chunks and posts at most one per POST_INTERVAL_MS. */
 class ChunkCoalescer {
-  private pending: TrajectoryChunk[] = [];
+  private pending: engine.TrajectoryChunk[] = [];
   private lastPost = -Infinity;
 
   constructor(
@@ -100,7 +99,7 @@ class ChunkCoalescer {
     private readonly post: (chunk: ProgressChunk) => void,
   ) {}
 
-  push(chunk: TrajectoryChunk): void {
+  push(chunk: engine.TrajectoryChunk): void {
     this.pending.push(chunk);
     if (performance.now() - this.lastPost >= POST_INTERVAL_MS) this.flush();
   }

@@ -1,4 +1,4 @@
-import type { OptimizerSpec } from './engine-pending.js';
+import type { OptimizerSpec } from '@wengert/engine';
 import type { SerializedEngineError } from './errors.js';
 
 /** Plain data a loss takes and returns: numbers, and arrays / objects of them (tensors become nested arrays). */
@@ -75,7 +75,7 @@ export interface Grid {
  * An optimizer as plain data, exactly the engine's `OptimizerSpec`: `{ name: 'adam', lr: 0.01 }`,
  * `{ name: 'steepestDescent', norm: { name: 'linf' }, lr: 0.1 }`, `{ name: 'lbfgs' }`, …
  */
-export type { NormSpec, OptimizerSpec } from './engine-pending.js';
+export type { NormSpec, OptimizerSpec } from '@wengert/engine';
 
 export interface DescendSpec {
   /** Starting point: a flat array of numbers (the loss receives it as a plain array). */
