@@ -1,3 +1,4 @@
+import { ShapeError } from '../errors.js';
 import type { Block, Blocks } from './blocks.js';
 import { makeNorm, type Norm } from './norm.js';
 import type { NormSpec } from './norm-spec.js';
@@ -7,7 +8,8 @@ import type { NormSpec } from './norm-spec.js';
  * part l has its own norm N_l and scale s_l and covers `leaves` leaves (default 1).
  * - max-composite ‖W‖ = max_l s_l‖W_l‖: dual Σ_l ‖G_l‖†/s_l; sharp G_l♯/s_l in **every** block, so
  *   each block saturates its budget and one step size η is shared: ΔW_l = −(η/s_l)·G_l♯.
- * - sum-composite ‖W‖ = Σ_l s_l‖W_l‖: dual max_l ‖G_l‖†/s_l; only the first best block moves.
+ * - sum-composite ‖W‖ = Σ_l s_l‖W_l‖: dual max_l ‖G_l‖†/s_l; only the first best block moves
+ *   (blocks within a relative 1e-12 of the best count as tied).
  */
 export interface CompositePart {
   norm: Norm;
@@ -20,7 +22,7 @@ function splitter(parts: readonly CompositePart[]) {
   const total = counts.reduce((a, b) => a + b, 0);
   return (blocks: Blocks): Block[][] => {
     if (blocks.length !== total)
-      throw new TypeError(`composite norm: its parts cover ${total} leaves but the tree has ${blocks.length}`);
+      throw new ShapeError('compositeNorm', `its parts cover ${total} leaves but the tree has ${blocks.length}`);
     const out: Block[][] = [];
     let k = 0;
     for (const c of counts) {
@@ -92,15 +94,11 @@ export function sumComposite(parts: readonly CompositePart[]): Norm {
     sharpInto(g, out) {
       const gs = split(g);
       const os = split(out);
-      let best = -1;
-      let bestValue = 0;
-      for (let l = 0; l < gs.length; l++) {
-        const v = parts[l]!.norm.dualNormOf(gs[l]!) / scales[l]!;
-        if (v > bestValue) {
-          bestValue = v;
-          best = l;
-        }
-      }
+      // Ties go to the first block; "tie" allows for rounding (relative 1e-12), since the blocks'
+      // duals come from different formulas and must not swap order when g is rescaled.
+      const values = gs.map((b, l) => parts[l]!.norm.dualNormOf(b) / scales[l]!);
+      const bestValue = Math.max(0, ...values);
+      const best = bestValue > 0 ? values.findIndex((v) => v >= bestValue * (1 - 1e-12)) : -1;
       for (let l = 0; l < gs.length; l++) {
         if (l === best) {
           parts[l]!.norm.sharpInto(gs[l]!, os[l]!);

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { hvp as engineHvp, primal, valueAndGrad } from '../transforms.js';
 import { viewBlocks } from './blocks.js';
@@ -14,7 +15,7 @@ function scalarOf(v: unknown, what: string): number {
   const p = typeof v === 'number' || v instanceof Tensor ? v : primal(v as never);
   if (typeof p === 'number') return p;
   if (p instanceof Tensor && p.size === 1) return p.data[0]!;
-  throw new TypeError(`${what}: the loss must return one number, got ${p instanceof Tensor ? `shape [${p.shape.join(', ')}]` : typeof p}`);
+  throw new DomainError(what, `the loss must return one number, got ${p instanceof Tensor ? `shape [${p.shape.join(', ')}]` : typeof p}`);
 }
 
 /**

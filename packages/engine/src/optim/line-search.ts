@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { type Block, dot, zerosLike } from './blocks.js';
 import { type GradientTransformation, gradientTransformation } from './transform.js';
 
@@ -44,7 +45,7 @@ export function armijo(options: ArmijoOptions = {}): GradientTransformation<Armi
     apply(u, state, params, extra) {
       const { value, grad, valueFn } = extra;
       if (value === undefined || grad === undefined || valueFn === undefined)
-        throw new TypeError('armijo needs extra.value, extra.grad and extra.valueFn (descend passes them)');
+        throw new DomainError('armijo', 'needs extra.value, extra.grad and extra.valueFn (descend and Optimizer.step(closure) pass them)');
       const slope = dot(grad, u);
       state.slope = slope;
       let alpha = initial;

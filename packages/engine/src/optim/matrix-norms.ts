@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { type Block, matrixDims } from './blocks.js';
 import { type Coefficients, newtonSchulz, PRESETS } from './newton-schulz.js';
 import { leafwise, type Norm } from './norm.js';
@@ -139,7 +140,7 @@ function dualExponent(p: number): number {
  */
 export function columnNorm(options: { p?: number } = {}): Norm {
   const p = options.p ?? 2;
-  if (!(p >= 1)) throw new RangeError(`columnNorm: p must be ≥ 1, got ${p}`);
+  if (!(p >= 1)) throw new DomainError('columnNorm', `p must be ≥ 1, got ${p}`);
   const q = dualExponent(p);
   return leafwise('columnNorm', { name: 'columnNorm', p }, {
     norm(b) {
@@ -166,7 +167,7 @@ export function columnNorm(options: { p?: number } = {}): Norm {
 /** Max row ℓp norm. Dual: Σᵢ‖rowᵢ(G)‖_q; sharp: each row's ℓp-sharp (zero rows stay 0). */
 export function rowNorm(options: { p?: number } = {}): Norm {
   const p = options.p ?? 2;
-  if (!(p >= 1)) throw new RangeError(`rowNorm: p must be ≥ 1, got ${p}`);
+  if (!(p >= 1)) throw new DomainError('rowNorm', `p must be ≥ 1, got ${p}`);
   const q = dualExponent(p);
   return leafwise('rowNorm', { name: 'rowNorm', p }, {
     norm(b) {

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import type { Block, Blocks } from './blocks.js';
 import { setToZero } from './transforms.js';
 import { type Extra, type GradientTransformation, gradientTransformation, type OptState, type Transform } from './transform.js';
@@ -33,7 +34,7 @@ export function multiTransform(
       params.forEach((b, i) => {
         const label = typeof labels === 'function' ? labels(b.path ?? String(i), b.shape) : labels[i];
         if (label === undefined || !(label in cores))
-          throw new TypeError(`multiTransform: leaf '${b.path ?? i}' has label '${label}', which has no transformation`);
+          throw new DomainError('multiTransform', `leaf '${b.path ?? i}' has label '${label}', which has no transformation`);
         groups[label]!.indices.push(i);
       });
       for (const [label, g] of Object.entries(groups)) g.state = cores[label]!.init(g.indices.map((i) => params[i]!));

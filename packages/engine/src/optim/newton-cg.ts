@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { type Block, dot, zerosLike } from './blocks.js';
 import { type GradientTransformation, gradientTransformation } from './transform.js';
 
@@ -32,7 +33,7 @@ export function scaleByNewtonCg(options: NewtonCgOptions = {}): GradientTransfor
     init: () => ({ cgIterations: 0, negativeCurvature: false }),
     apply(u, state, _params, extra) {
       const { hvp } = extra;
-      if (!hvp) throw new TypeError('scaleByNewtonCg needs extra.hvp (descend passes it)');
+      if (!hvp) throw new DomainError('newtonCg', 'needs extra.hvp (descend passes it: give an engine function or an Objective with hvp)');
       const n = u.reduce((a, b) => a + b.data.length, 0);
       const maxIterations = options.maxIterations ?? Math.max(10, 2 * n);
       const gNorm = Math.sqrt(dot(u, u));

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { columnNorm, rmsToRms, rowNorm, type SpectralOptions, spectral } from './matrix-norms.js';
 import type { Norm } from './norm.js';
 import { quadratic } from './quadratic-norm.js';
@@ -51,6 +52,6 @@ export function normFromSpec(spec: NormSpec): Norm {
       return spec.name === 'max' ? maxComposite(parts) : sumComposite(parts);
     }
     default:
-      throw new TypeError(`normFromSpec: unknown norm '${(spec as { name: string }).name}'`);
+      throw new DomainError('normFromSpec', `unknown norm '${(spec as { name: string }).name}'`);
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { Tensor, tensor } from '../tensor.js';
 import type { Block } from './blocks.js';
@@ -221,6 +222,6 @@ describe('normFromSpec', () => {
   });
   it('rejects unknown names and p < 1', () => {
     expect(() => normFromSpec({ name: 'nope' } as never)).toThrow(/unknown norm/);
-    expect(() => lp(0.5)).toThrow(RangeError);
+    expect(() => lp(0.5)).toThrow(DomainError);
   });
 });

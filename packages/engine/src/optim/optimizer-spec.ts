@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import {
   adagrad,
   adam,
@@ -151,6 +152,6 @@ export function optimizerFromSpec(spec: OptimizerSpec): GradientTransformation<O
     case 'scaleByNewtonCg':
       return scaleByNewtonCg(s);
     default:
-      throw new TypeError(`optimizerFromSpec: unknown optimizer '${(s as { name: string }).name}'`);
+      throw new DomainError('optimizerFromSpec', `unknown optimizer '${(s as { name: string }).name}'`);
   }
 }

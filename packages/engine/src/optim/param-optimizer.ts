@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import type { Value } from '../core.js';
 import { Param } from '../param.js';
 import { Tensor } from '../tensor.js';
@@ -49,7 +50,7 @@ export class Optimizer {
         return { data: numbersOf(p.value), shape: typeof v === 'number' ? [] : v.shape, path: p.name ?? String(i) };
       });
       const chosen = g.optimizer ?? optimizer;
-      if (!g.frozen && chosen === undefined) throw new TypeError('Optimizer: give an optimizer for the facade or for every group');
+      if (!g.frozen && chosen === undefined) throw new DomainError('Optimizer', 'give an optimizer for the facade or for every group');
       const transform = g.frozen ? null : resolve(chosen!);
       return {
         params: g.params,

@@ -1,3 +1,4 @@
+import { DomainError, ShapeError } from '../errors.js';
 import { type Blocks, totalSize } from './blocks.js';
 import { makeNorm, type Norm } from './norm.js';
 
@@ -15,19 +16,19 @@ export interface QuadraticOptions {
 
 export function quadratic(options: QuadraticOptions): Norm {
   const { matrix, diagonal } = options;
-  if (!matrix === !diagonal) throw new TypeError('quadratic: give exactly one of `matrix` or `diagonal`');
+  if (!matrix === !diagonal) throw new DomainError('quadratic', 'give exactly one of `matrix` or `diagonal`');
   const n = matrix ? matrix.length : diagonal!.length;
   const p = new Float64Array(n * n);
   if (matrix) {
     for (let i = 0; i < n; i++) {
-      if (matrix[i]!.length !== n) throw new TypeError('quadratic: the matrix must be square');
+      if (matrix[i]!.length !== n) throw new ShapeError('quadratic', 'the matrix must be square');
       for (let j = 0; j < n; j++) p[i * n + j] = matrix[i]![j]!;
     }
   } else for (let i = 0; i < n; i++) p[i * n + i] = diagonal![i]!;
   const chol = cholesky(p, n);
   const z = new Float64Array(n);
   const gather = (blocks: Blocks): Float64Array => {
-    if (totalSize(blocks) !== n) throw new TypeError(`quadratic: P is ${n}×${n} but the tree has ${totalSize(blocks)} entries`);
+    if (totalSize(blocks) !== n) throw new ShapeError('quadratic', `P is ${n}×${n} but the tree has ${totalSize(blocks)} entries`);
     let k = 0;
     for (const b of blocks) {
       z.set(b.data, k);
@@ -80,7 +81,7 @@ export function cholesky(p: Float64Array, n: number): Float64Array {
       let s = p[i * n + j]!;
       for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
       if (i === j) {
-        if (!(s > 0)) throw new RangeError('quadratic: P must be symmetric positive definite');
+        if (!(s > 0)) throw new DomainError('quadratic', 'P must be symmetric positive definite');
         l[i * n + i] = Math.sqrt(s);
       } else l[i * n + j] = s / l[j * n + j]!;
     }

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 /**
  * Schedules are pure functions of the step count (0-based), as in optax. The value in use is also kept
  * in the optimizer state (see `currentLearningRate`), so a notebook can display it.
@@ -62,7 +63,7 @@ export function scheduleFromSpec(spec: ScheduleSpec): Schedule {
     case 'linear':
       return linearSchedule(spec);
     default:
-      throw new TypeError(`scheduleFromSpec: unknown schedule '${(spec as { name: string }).name}'`);
+      throw new DomainError('scheduleFromSpec', `unknown schedule '${(spec as { name: string }).name}'`);
   }
 }
 

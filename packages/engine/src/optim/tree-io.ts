@@ -1,3 +1,4 @@
+import { DomainError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { type TreeDef, treeFlatten, treeUnflatten } from '../tree.js';
 import type { Block } from './blocks.js';
@@ -51,7 +52,7 @@ export function flattenTree(tree: Tree): { blocks: Block[]; layout: TreeLayout }
       blocks.push({ data, shape: leaf.shape, path });
       shapes.push(leaf.shape);
       kinds.push(leaf.dtype);
-    } else throw new TypeError(`optimizers take concrete values; leaf '${path}' is a traced value (call primal() first)`);
+    } else throw new DomainError('optimizer', `optimizers take concrete values; leaf '${path}' is a traced value (call primal() first)`);
   });
   return { blocks, layout: { def, shapes, kinds, paths } };
 }
@@ -71,12 +72,12 @@ export function unflattenTree(layout: TreeLayout, blocks: readonly Block[]): Tre
 export function flattenLike(layout: TreeLayout, tree: Tree, what: string): Block[] {
   const { blocks } = flattenTree(tree);
   if (blocks.length !== layout.shapes.length)
-    throw new TypeError(`${what}: expected a tree with ${layout.shapes.length} leaves, got ${blocks.length}`);
+    throw new ShapeError(what, `expected a tree with ${layout.shapes.length} leaves, got ${blocks.length}`);
   for (let i = 0; i < blocks.length; i++) {
     const a = blocks[i]!.shape;
     const b = layout.shapes[i]!;
     if (a.length !== b.length || a.some((d, j) => d !== b[j]))
-      throw new TypeError(`${what}: leaf '${layout.paths[i]}' has shape [${a.join(', ')}], expected [${b.join(', ')}]`);
+      throw new ShapeError(what, `leaf '${layout.paths[i]}' has the wrong shape`, [a, b]);
   }
   return blocks;
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { type Blocks, l2 as euclidean, totalSize } from './blocks.js';
 import { makeNorm, type Norm } from './norm.js';
 
@@ -129,7 +130,7 @@ function pNorm(blocks: Blocks, p: number): number {
  * g♯ = sign(g)·|g|^(q−1) / ‖g‖_q^(q−1). p = 1, 2, ∞ use the exact special cases.
  */
 export function lp(p: number): Norm {
-  if (!(p >= 1)) throw new RangeError(`lp: p must be ≥ 1, got ${p}`);
+  if (!(p >= 1)) throw new DomainError('lp', `p must be ≥ 1, got ${p}`);
   if (p === 1) return l1();
   if (p === 2) return withSpec(l2(), 'lp', p);
   if (p === Number.POSITIVE_INFINITY) return withSpec(linf(), 'lp', p);
