@@ -58,6 +58,14 @@ export function withTrace<T extends Trace, R>(make: (level: number) => T, body: 
   }
 }
 
+/** The level for a trace about to start (hot paths pair this with `exitTrace` instead of `withTrace`). */
+export const enterLevel = (): number => ++depth;
+
+export function exitTrace(trace: Trace): void {
+  trace.active = false;
+  depth--;
+}
+
 export function shapeOf(x: Value): Shape {
   if (typeof x === 'number') return [];
   if (x instanceof Tensor) return x.shape;

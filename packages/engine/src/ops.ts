@@ -16,14 +16,14 @@ export function toValue(x: ValueLike): Value {
   return tensor(x as NestedArray);
 }
 
-function unary(name: PrimitiveName, x: ValueLike, params?: unknown): Value {
-  const p: AnyPrimitive = primitives[name];
+const P: Record<PrimitiveName, AnyPrimitive> = primitives;
+
+function unary(p: AnyPrimitive, x: ValueLike, params?: unknown): Value {
   const v = toValue(x);
   return v instanceof Tracer ? bind(p, [v], params) : p.eval([v], params);
 }
 
-function binary(name: PrimitiveName, a: ValueLike, b: ValueLike): Value {
-  const p: AnyPrimitive = primitives[name];
+function binary(p: AnyPrimitive, a: ValueLike, b: ValueLike): Value {
   const x = toValue(a);
   const y = toValue(b);
   return x instanceof Tracer || y instanceof Tracer ? bind(p, [x, y], undefined) : p.eval([x, y], undefined);
@@ -31,115 +31,115 @@ function binary(name: PrimitiveName, a: ValueLike, b: ValueLike): Value {
 
 // ---------- elementwise ----------
 export function neg(x: ValueLike): Value {
-  return typeof x === 'number' ? -x : unary('neg', x);
+  return typeof x === 'number' ? -x : unary(P.neg, x);
 }
 export function exp(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.exp(x) : unary('exp', x);
+  return typeof x === 'number' ? Math.exp(x) : unary(P.exp, x);
 }
 export function log(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.log(x) : unary('log', x);
+  return typeof x === 'number' ? Math.log(x) : unary(P.log, x);
 }
 export function log1p(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.log1p(x) : unary('log1p', x);
+  return typeof x === 'number' ? Math.log1p(x) : unary(P.log1p, x);
 }
 export function expm1(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.expm1(x) : unary('expm1', x);
+  return typeof x === 'number' ? Math.expm1(x) : unary(P.expm1, x);
 }
 export function sin(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.sin(x) : unary('sin', x);
+  return typeof x === 'number' ? Math.sin(x) : unary(P.sin, x);
 }
 export function cos(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.cos(x) : unary('cos', x);
+  return typeof x === 'number' ? Math.cos(x) : unary(P.cos, x);
 }
 export function tan(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.tan(x) : unary('tan', x);
+  return typeof x === 'number' ? Math.tan(x) : unary(P.tan, x);
 }
 export function tanh(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.tanh(x) : unary('tanh', x);
+  return typeof x === 'number' ? Math.tanh(x) : unary(P.tanh, x);
 }
 export function sinh(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.sinh(x) : unary('sinh', x);
+  return typeof x === 'number' ? Math.sinh(x) : unary(P.sinh, x);
 }
 export function cosh(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.cosh(x) : unary('cosh', x);
+  return typeof x === 'number' ? Math.cosh(x) : unary(P.cosh, x);
 }
 export function atan(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.atan(x) : unary('atan', x);
+  return typeof x === 'number' ? Math.atan(x) : unary(P.atan, x);
 }
 export function asinh(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.asinh(x) : unary('asinh', x);
+  return typeof x === 'number' ? Math.asinh(x) : unary(P.asinh, x);
 }
 export function sqrt(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.sqrt(x) : unary('sqrt', x);
+  return typeof x === 'number' ? Math.sqrt(x) : unary(P.sqrt, x);
 }
 export function square(x: ValueLike): Value {
-  return typeof x === 'number' ? x * x : unary('square', x);
+  return typeof x === 'number' ? x * x : unary(P.square, x);
 }
 export function abs(x: ValueLike): Value {
-  return typeof x === 'number' ? Math.abs(x) : unary('abs', x);
+  return typeof x === 'number' ? Math.abs(x) : unary(P.abs, x);
 }
 export function sign(x: ValueLike): Value {
-  return typeof x === 'number' ? primitives.sign.scalar!(x) : unary('sign', x);
+  return typeof x === 'number' ? primitives.sign.scalar!(x) : unary(P.sign, x);
 }
 export function sigmoid(x: ValueLike): Value {
-  return typeof x === 'number' ? 1 / (1 + Math.exp(-x)) : unary('sigmoid', x);
+  return typeof x === 'number' ? 1 / (1 + Math.exp(-x)) : unary(P.sigmoid, x);
 }
 export function softplus(x: ValueLike): Value {
-  return typeof x === 'number' ? primitives.softplus.scalar!(x) : unary('softplus', x);
+  return typeof x === 'number' ? primitives.softplus.scalar!(x) : unary(P.softplus, x);
 }
 export function relu(x: ValueLike): Value {
-  return typeof x === 'number' ? (x > 0 ? x : 0) : unary('relu', x);
+  return typeof x === 'number' ? (x > 0 ? x : 0) : unary(P.relu, x);
 }
 /** Blocks derivatives: the value passes through, every tangent and cotangent through it is zero. */
 export function stopGradient(x: ValueLike): Value {
-  return typeof x === 'number' ? x : unary('stopGradient', x);
+  return typeof x === 'number' ? x : unary(P.stopGradient, x);
 }
 
 export function add(a: ValueLike, b: ValueLike): Value {
-  return typeof a === 'number' && typeof b === 'number' ? a + b : binary('add', a, b);
+  return typeof a === 'number' && typeof b === 'number' ? a + b : binary(P.add, a, b);
 }
 export function sub(a: ValueLike, b: ValueLike): Value {
-  return typeof a === 'number' && typeof b === 'number' ? a - b : binary('sub', a, b);
+  return typeof a === 'number' && typeof b === 'number' ? a - b : binary(P.sub, a, b);
 }
 export function mul(a: ValueLike, b: ValueLike): Value {
-  return typeof a === 'number' && typeof b === 'number' ? a * b : binary('mul', a, b);
+  return typeof a === 'number' && typeof b === 'number' ? a * b : binary(P.mul, a, b);
 }
 export function div(a: ValueLike, b: ValueLike): Value {
-  return typeof a === 'number' && typeof b === 'number' ? a / b : binary('div', a, b);
+  return typeof a === 'number' && typeof b === 'number' ? a / b : binary(P.div, a, b);
 }
 export function pow(a: ValueLike, b: ValueLike): Value {
   if (typeof b === 'number' && b === 2) return square(a);
-  return typeof a === 'number' && typeof b === 'number' ? a ** b : binary('pow', a, b);
+  return typeof a === 'number' && typeof b === 'number' ? a ** b : binary(P.pow, a, b);
 }
 export function maximum(a: ValueLike, b: ValueLike): Value {
-  return binary('maximum', a, b);
+  return binary(P.maximum, a, b);
 }
 export function minimum(a: ValueLike, b: ValueLike): Value {
-  return binary('minimum', a, b);
+  return binary(P.minimum, a, b);
 }
 /** a × b, except that a zero `a` gives 0 even when b is infinite (used by NaN-safe derivative rules). */
 export function zmul(a: ValueLike, b: ValueLike): Value {
-  return typeof a === 'number' && typeof b === 'number' ? (a === 0 ? 0 : a * b) : binary('zmul', a, b);
+  return typeof a === 'number' && typeof b === 'number' ? (a === 0 ? 0 : a * b) : binary(P.zmul, a, b);
 }
 
 // Comparisons give masks: 1 where true, 0 where false (numbers for numbers, tensors for tensors).
 export function lt(a: ValueLike, b: ValueLike): Value {
-  return binary('lt', a, b);
+  return binary(P.lt, a, b);
 }
 export function le(a: ValueLike, b: ValueLike): Value {
-  return binary('le', a, b);
+  return binary(P.le, a, b);
 }
 export function gt(a: ValueLike, b: ValueLike): Value {
-  return binary('gt', a, b);
+  return binary(P.gt, a, b);
 }
 export function ge(a: ValueLike, b: ValueLike): Value {
-  return binary('ge', a, b);
+  return binary(P.ge, a, b);
 }
 export function eq(a: ValueLike, b: ValueLike): Value {
-  return binary('eq', a, b);
+  return binary(P.eq, a, b);
 }
 export function ne(a: ValueLike, b: ValueLike): Value {
-  return binary('ne', a, b);
+  return binary(P.ne, a, b);
 }
 
 /** Elementwise choice: `a` where `cond` is non-zero, else `b`. The untaken branch gets no derivative (NaN-safe). */
@@ -160,7 +160,7 @@ function axesOf(op: string, x: Value, axis: Axis): number[] {
 function reduction(name: 'sum' | 'max' | 'min' | 'prod', x: ValueLike, axis: Axis, keepdims: boolean): Value {
   const v = toValue(x);
   if (typeof v === 'number') return v;
-  return unary(name, v, { axes: axesOf(name, v, axis), keepdims });
+  return unary(P[name], v, { axes: axesOf(name, v, axis), keepdims });
 }
 
 export function sum(x: ValueLike, axis?: Axis, keepdims = false): Value {
@@ -210,7 +210,7 @@ export function reshape(x: ValueLike, shape: readonly number[]): Value {
     target = shape.map((d, i) => (i === unknown ? size / known : d));
   }
   if (shapeSize(target) !== size) throw new ShapeError('reshape', `cannot reshape ${size} values`, [shapeOf(v), shape]);
-  return unary('reshape', v, target);
+  return unary(P.reshape, v, target);
 }
 export function transpose(x: ValueLike, perm?: readonly number[]): Value {
   const v = toValue(x);
@@ -218,10 +218,10 @@ export function transpose(x: ValueLike, perm?: readonly number[]): Value {
   const p = perm ?? [...Array(nd).keys()].reverse();
   if (p.length !== nd || new Set(p).size !== nd || p.some((a) => a < 0 || a >= nd))
     throw new ShapeError('transpose', `[${p.join(', ')}] is not a permutation of the axes`, [shapeOf(v)]);
-  return unary('transpose', v, p);
+  return unary(P.transpose, v, p);
 }
 export function broadcastTo(x: ValueLike, shape: readonly number[]): Value {
-  return unary('broadcastTo', x, shape);
+  return unary(P.broadcastTo, x, shape);
 }
 /** The block starting at `begin` with `size` (−1 = to the end) along each axis. */
 export function slice(x: ValueLike, begin: readonly number[], size?: readonly number[]): Value {
@@ -233,11 +233,11 @@ export function slice(x: ValueLike, begin: readonly number[], size?: readonly nu
     const s = size?.[i] ?? -1;
     return s < 0 ? d - b[i]! : s;
   });
-  return unary('slice', v, { begin: b, size: sz });
+  return unary(P.slice, v, { begin: b, size: sz });
 }
 /** Places `x` at `begin` inside zeros of `shape`. */
 export function pad(x: ValueLike, begin: readonly number[], shape: readonly number[]): Value {
-  return unary('pad', x, { begin, shape });
+  return unary(P.pad, x, { begin, shape });
 }
 export function concat(xs: readonly ValueLike[], axis = 0): Value {
   const vs = xs.map(toValue);
@@ -259,7 +259,7 @@ export function stack(xs: readonly ValueLike[], axis = 0): Value {
   );
 }
 export function matmul(a: ValueLike, b: ValueLike): Value {
-  return binary('matmul', a, b);
+  return binary(P.matmul, a, b);
 }
 /** Inner product of vectors; matrix product otherwise. */
 export function dot(a: ValueLike, b: ValueLike): Value {

@@ -59,17 +59,23 @@ export class RevTrace extends Trace {
   }
 
   process(prim: AnyPrimitive, args: readonly Value[], params: unknown): Value {
-    const n = args.length;
-    const primals = new Array<Value>(n);
-    const inputs = new Array<RevTracer | null>(n);
-    for (let i = 0; i < n; i++) {
-      const a = args[i]!;
-      if (a instanceof RevTracer && a.trace === this) {
-        primals[i] = a.primal;
-        inputs[i] = a;
-      } else {
-        primals[i] = a;
-        inputs[i] = null;
+    let primals: Value[];
+    let inputs: (RevTracer | null)[];
+    if (args.length === 2) {
+      // The common binary case, without loops or holey arrays.
+      const a = args[0]!;
+      const b = args[1]!;
+      const ownA = a instanceof RevTracer && a.trace === this;
+      const ownB = b instanceof RevTracer && b.trace === this;
+      primals = [ownA ? a.primal : a, ownB ? b.primal : b];
+      inputs = [ownA ? a : null, ownB ? b : null];
+    } else {
+      primals = [];
+      inputs = [];
+      for (const a of args) {
+        const mine = a instanceof RevTracer && a.trace === this;
+        primals.push(mine ? a.primal : a);
+        inputs.push(mine ? a : null);
       }
     }
     if (prim.nondiff) return evaluate(prim, primals, params);

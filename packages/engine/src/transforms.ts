@@ -1,6 +1,6 @@
 // The transformations, JAX semantics in camelCase. Each call creates its own trace (its own tag), so
 // any nesting is safe. Reverse mode records a tape once; forward mode carries tangents (batched in vector mode).
-import { bind, rawPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
+import { bind, enterLevel, exitTrace, rawPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
 import { DomainError, NotDifferentiableError, ShapeError } from './errors.js';
 import { JvpTrace, JvpTracer } from './jvp.js';
 import type { Raw } from './kernels.js';
@@ -110,12 +110,14 @@ const primalOf = (v: Tracer) => v.primal;
 
 /** Value and gradient of a scalar-valued f. */
 export function valueAndGrad(f: Fn, options: GradOptions = {}) {
+  let argnums: { nargs: number; list: number[]; single: boolean } | null = null;
   // biome-ignore lint/suspicious/noExplicitAny: results mirror the argument trees
   return (...args: unknown[]): [any, any] => {
-    const { list, single } = argnumList(options.argnums ?? 0, args.length, 'grad');
-    return withTrace(
-      (level) => new RevTrace(level),
-      (trace) => {
+    if (argnums === null || argnums.nargs !== args.length)
+      argnums = { nargs: args.length, ...argnumList(options.argnums ?? 0, args.length, 'grad') };
+    const { list, single } = argnums;
+    const trace = new RevTrace(enterLevel());
+    try {
         const rec = record(trace, f, args, list, options.hasAux ?? false);
         const out = rec.out;
         if (!(typeof out === 'number' || out instanceof Tensor || out instanceof Tracer))
@@ -134,8 +136,9 @@ export function valueAndGrad(f: Fn, options: GradOptions = {}) {
         const g = single ? grads[0] : grads;
         if (options.hasAux) return [[value, stripOwn(rec.aux, own(trace), primalOf)], g];
         return [value, g];
-      },
-    );
+    } finally {
+      exitTrace(trace);
+    }
   };
 }
 
@@ -144,8 +147,9 @@ export function grad(f: Fn, options: GradOptions = {}) {
   const vg = valueAndGrad(f, options);
   // biome-ignore lint/suspicious/noExplicitAny: results mirror the argument trees
   return (...args: unknown[]): any => {
-    const [[_, aux], g] = options.hasAux ? vg(...args) : [[null, null], vg(...args)[1]];
-    return options.hasAux ? [g, aux] : g;
+    if (!options.hasAux) return vg(...args)[1];
+    const [[, aux], g] = vg(...args);
+    return [g, aux];
   };
 }
 
