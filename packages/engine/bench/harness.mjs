@@ -1,0 +1,164 @@
+// Timing and memory measurement. Every system is timed on the same workload in the same process:
+// first call, warm-up, a batch sized to ~sampleMs per sample, then samples of all systems
+// interleaved round-robin in a rotating order (so drift in machine load hits everyone alike),
+// and the median per call. Memory is measured in a child process per cell (RSS growth).
+// The default clock is the process's CPU time (user + system): on a shared machine wall time
+// also counts the time other jobs hold the core (4× inflated at load 16 on 2 cores), CPU time
+// does not. It includes V8's helper threads (GC, compilation), which are real costs of a call.
+
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { maxRelativeError } from './workloads.mjs';
+
+export const FULL = { warmupMs: 300, sampleMs: 10, samples: 15, budgetMs: 1200, minSamples: 3, memoryMs: 1000, clock: 'cpu' };
+export const QUICK = { warmupMs: 80, sampleMs: 4, samples: 5, budgetMs: 300, minSamples: 2, memoryMs: 300, clock: 'cpu' };
+
+const wallClock = () => performance.now();
+function cpuClock() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+let now = cpuClock;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const isPromise = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function';
+
+/** Runs `calls` calls and returns the elapsed ms; async runners (jax-js W6) are awaited. */
+async function timeBatch(cell, calls) {
+  const { run } = cell;
+  const start = now();
+  if (cell.async) {
+    for (let k = 0; k < calls; k++) await run();
+  } else {
+    for (let k = 0; k < calls; k++) run();
+  }
+  return now() - start;
+}
+
+/**
+ * Measures one workload on every cell ({id, run}) side by side.
+ * Returns per cell: medianMs per call (per step for W6), samples, batch, firstMs, error, or `failure`.
+ */
+export async function measureWorkload(workload, cells, settings) {
+  now = settings.clock === 'wall' ? wallClock : cpuClock;
+  const reference = workload.reference(workload.data());
+  const perRun = workload.callsPerRun ?? 1;
+  const live = [];
+  const results = new Map();
+
+  // First call (tracing/compilation), then the correctness check on a later call.
+  for (const cell of cells) {
+    try {
+      const start = now();
+      let output = cell.run();
+      cell.async = isPromise(output);
+      if (cell.async) output = await output;
+      const firstMs = now() - start;
+      const again = cell.async ? await cell.run() : cell.run();
+      results.set(cell.id, { firstMs, error: maxRelativeError(again, reference), samples: [] });
+      live.push(cell);
+    } catch (error) {
+      results.set(cell.id, { failure: String(error?.message ?? error).split('\n')[0] });
+    }
+  }
+
+  // Warm-up, which also estimates the time per call to size each batch. The first two calls count
+  // towards it, so a cell that takes seconds per call is not run again just to warm up.
+  for (const cell of live) {
+    const first = results.get(cell.id).firstMs;
+    let calls = 0;
+    let spent = 0;
+    while (first + spent < settings.warmupMs || calls < 1) {
+      spent += await timeBatch(cell, 1);
+      calls++;
+    }
+    const perCall = spent / calls;
+    cell.batch = Math.max(1, Math.round(settings.sampleMs / perCall));
+    cell.spentMs = 0;
+  }
+
+  // Interleaved samples, rotating the order every round.
+  for (let round = 0; round < settings.samples; round++) {
+    let active = 0;
+    for (let k = 0; k < live.length; k++) {
+      const cell = live[(k + round) % live.length];
+      const result = results.get(cell.id);
+      if (result.samples.length >= settings.minSamples && cell.spentMs >= settings.budgetMs) continue;
+      active++;
+      const elapsed = await timeBatch(cell, cell.batch);
+      cell.spentMs += elapsed;
+      result.samples.push(elapsed / cell.batch);
+    }
+    if (active === 0) break;
+  }
+
+  for (const cell of live) {
+    const result = results.get(cell.id);
+    result.batch = cell.batch;
+    result.medianMs = median(result.samples) / perRun;
+  }
+  return results;
+}
+
+/**
+ * Peak RSS growth of `calls` repeated for `durationMs` in a fresh process, over the RSS measured
+ * after import and setup (inputs excluded). Runs `run.mjs --memory-child system workload`.
+ */
+export function measureMemory(systemId, workloadId, durationMs) {
+  const script = fileURLToPath(new URL('./run.mjs', import.meta.url));
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--expose-gc', script, '--memory-child', systemId, workloadId, String(durationMs)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('{'));
+      if (code === 0 && line) resolve(JSON.parse(line));
+      else resolve({ failure: (stderr.trim().split('\n').pop() || `exit ${code}`).slice(0, 200) });
+    });
+  });
+}
+
+/** The child side of measureMemory: prints one JSON line {growthMB, heapMB, externalMB, calls}. */
+export async function memoryChild(system, workload, durationMs) {
+  await system.load();
+  const cell = system.setup(workload);
+  if (!cell) {
+    console.log(JSON.stringify({ unavailable: true }));
+    return;
+  }
+  globalThis.gc?.();
+  const base = process.memoryUsage();
+  let peak = base.rss;
+  let peakHeap = base.heapUsed;
+  let peakExternal = base.external + base.arrayBuffers;
+  let calls = 0;
+  const start = wallClock();
+  while (wallClock() - start < durationMs || calls < 5) {
+    const output = cell.run();
+    if (isPromise(output)) await output;
+    calls++;
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakExternal = Math.max(peakExternal, usage.external + usage.arrayBuffers);
+  }
+  const mb = (bytes) => bytes / 2 ** 20;
+  console.log(
+    JSON.stringify({
+      growthMB: mb(peak - base.rss),
+      heapMB: mb(peakHeap - base.heapUsed),
+      externalMB: mb(peakExternal - base.external - base.arrayBuffers),
+      baseMB: mb(base.rss),
+      calls,
+    }),
+  );
+}
