@@ -21,6 +21,8 @@ export type NormSpec =
   | { name: 'max' | 'sum'; parts: readonly { norm: NormSpec; scale?: number; leaves?: number }[] };
 
 export function normFromSpec(spec: NormSpec): Norm {
+  if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string')
+    throw new DomainError('normFromSpec', `expected a norm spec like {name: 'l2'}, got ${JSON.stringify(spec)}`);
   switch (spec.name) {
     case 'l2':
       return l2();

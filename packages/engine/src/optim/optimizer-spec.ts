@@ -85,6 +85,8 @@ export type OptimizerSpec =
   | { name: 'scaleByNewtonCg'; maxIterations?: number; forcing?: number };
 
 export function optimizerFromSpec(spec: OptimizerSpec): GradientTransformation<OptState> {
+  if (spec === null || typeof spec !== 'object' || typeof spec.name !== 'string')
+    throw new DomainError('optimizerFromSpec', `expected an optimizer spec like {name: 'adam', lr: 0.01}, got ${JSON.stringify(spec)}`);
   const s = spec;
   switch (s.name) {
     case 'sgd':

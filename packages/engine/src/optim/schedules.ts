@@ -71,7 +71,12 @@ export function scheduleFromSpec(spec: ScheduleSpec): Schedule {
 export type LearningRate = number | Schedule | ScheduleSpec;
 
 export function toSchedule(lr: LearningRate): Schedule {
-  if (typeof lr === 'number') return constantSchedule(lr);
+  if (typeof lr === 'number') {
+    if (!Number.isFinite(lr)) throw new DomainError('learningRate', `the learning rate must be a finite number, got ${lr}`);
+    return constantSchedule(lr);
+  }
+  if (lr === undefined || lr === null || (typeof lr === 'object' && typeof lr.name !== 'string'))
+    throw new DomainError('learningRate', 'missing learning rate: give `lr` as a number, a schedule function or a schedule spec');
   if (typeof lr === 'function') return lr;
   return scheduleFromSpec(lr);
 }

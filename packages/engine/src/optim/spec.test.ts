@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../tensor.js';
 import { adagrad, adamw, muon, rmsprop, sgd } from './aliases.js';
@@ -44,6 +45,17 @@ describe('optimizerFromSpec', () => {
   });
   it('an optimizer built from a function schedule has no spec (it cannot cross a thread)', () => {
     expect(sgd({ lr: (t) => 1 / (t + 1) }).spec).toBeUndefined();
+  });
+  it('rejects missing or bad fields with a DomainError that names the problem', () => {
+    expect(() => optimizerFromSpec({ name: 'sgd' } as never)).toThrow(/missing learning rate/);
+    expect(() => optimizerFromSpec({ name: 'adam', lr: Number.NaN })).toThrow(/finite/);
+    expect(() => optimizerFromSpec({ name: 'steepestDescent', lr: 1 } as never)).toThrow(/norm spec/);
+    expect(() => optimizerFromSpec(undefined as never)).toThrow(DomainError);
+    try {
+      optimizerFromSpec({ name: 'sgd' } as never);
+    } catch (e) {
+      expect((e as DomainError).code).toBe('domain');
+    }
   });
   it('rejects unknown names', () => {
     expect(() => optimizerFromSpec({ name: 'adamax' } as never)).toThrow(/unknown optimizer/);
