@@ -172,16 +172,28 @@ describe('descendAsync', () => {
     expect(chunks.map((c) => c.from)).toEqual([0, 100, 200]);
     expect(result.stopReason).toBe('maxSteps');
   });
-  it('gives the event loop a turn between chunks', async () => {
-    let ticked = false;
-    setTimeout(() => {
-      ticked = true;
-    }, 0);
-    const gen = descendAsync(diagonalQuadratic([1, 10]), Float64Array.of(1, 1), sgd({ lr: 0.01 }), { steps: 1000, every: 10 });
-    await gen.next();
-    await gen.next();
-    expect(ticked).toBe(true);
+  it('gives the event loop a turn between chunks: a message from another port is delivered mid-run', async () => {
+    const channel = new MessageChannel();
+    let delivered = false;
+    channel.port1.onmessage = () => {
+      delivered = true;
+    };
+    let immediate = false;
+    setImmediate(() => {
+      immediate = true;
+    });
+    channel.port2.postMessage('abort?');
+    const gen = descendAsync(diagonalQuadratic([1, 10]), Float64Array.of(1, 1), sgd({ lr: 0.01 }), { steps: 100000, every: 10 });
+    let chunks = 0;
+    while (!delivered && chunks < 1000) {
+      await gen.next();
+      chunks++;
+    }
+    expect(immediate).toBe(true);
+    expect(delivered).toBe(true);
+    expect(chunks).toBeLessThan(1000);
     await gen.return(undefined as never);
+    channel.port1.close();
   });
   it('a cancelled run returns what it computed so far, with stopReason aborted', async () => {
     const controller = new AbortController();
