@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 import { chromiumBrowser, reporters } from '../../vitest.shared.ts';
 
 export default defineConfig({
+  // plotly (through optim-viz) and CodeMirror are reached lazily; pre-bundle them up front so Vite does
+  // not discover them mid-run and reload the page.
+  optimizeDeps: { include: ['@wengert/optim-viz > plotly.js-dist'] },
   test: {
     ...reporters,
     projects: [
@@ -11,7 +14,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['src/**/*.browser.test.ts'], browser: { ...chromiumBrowser, viewport: { width: 1100, height: 900 } }, testTimeout: 60_000 },
+        test: {
+          name: 'browser',
+          include: ['src/**/*.browser.test.ts'],
+          browser: { ...chromiumBrowser, viewport: { width: 1100, height: 2000 } },
+          // Real workers and plotly (4.7 MB, 10–50 s to load on a busy two-core machine) take their time.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

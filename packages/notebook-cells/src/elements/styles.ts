@@ -120,3 +120,21 @@ export const cellStyles = css`
     font-size: 0.9em;
   }
 `;
+
+/** The run colours, with the same defaults as `@wengert/optim-viz`, so a swatch matches its trajectory. */
+const SERIES_DEFAULTS = [
+  'light-dark(#d62728, #ff6b6b)',
+  'light-dark(#ff7f0e, #ffa94d)',
+  'light-dark(#2ca02c, #69db7c)',
+  'light-dark(#9467bd, #c5a3ff)',
+  'light-dark(#e377c2, #f783ac)',
+  'light-dark(#8c564b, #e0a872)',
+  'light-dark(#17becf, #66d9e8)',
+  'light-dark(#bcbd22, #d8f5a2)',
+];
+
+/** The CSS colour of run `index` (0-based): `--wg-series-1` … `--wg-series-8`, cycling. */
+export function seriesColor(index: number): string {
+  const i = index % SERIES_DEFAULTS.length;
+  return `var(--wg-series-${i + 1}, ${SERIES_DEFAULTS[i]})`;
+}

@@ -110,8 +110,15 @@ export abstract class WgCell extends LitElement {
     if (this.status.state !== 'rejected') return nothing;
     const { code, message, span } = describeError(this.status.error);
     const where = span ? ` (line ${span.line}, column ${span.column + 1})` : '';
-    return html`<div class="error" part="error" role="alert">${code === 'Error' || message.startsWith(code) ? '' : `${code}: `}${message}${where}</div>`;
+    return html`<div class="error" part="error" role="alert">${errorLabel(code, message)}${message}${where}</div>`;
   }
+}
+
+/** "SyntaxError: ", "Syntax error: " for the worker's kebab-case codes, nothing when the message already says. */
+function errorLabel(code: string, message: string): string {
+  if (code === 'Error' || message.startsWith(code)) return '';
+  const label = code.includes('-') ? code.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()) : code;
+  return `${label}: `;
 }
 
 function readInitialSource(element: HTMLElement): string {

@@ -16,7 +16,7 @@ import {
   serializeDescentSettings,
 } from '../runtime/descent-settings.js';
 import { isLossValue } from '../runtime/loss-value.js';
-import { cellStyles, themeStyles } from './styles.js';
+import { cellStyles, seriesColor, themeStyles } from './styles.js';
 import { WgCell } from './wg-cell.js';
 
 /** Learning-rate slider range, in log₁₀. */
@@ -126,11 +126,7 @@ export class WgDescentCell extends WgCell {
 
   /** The settings as an object (view contract): setting it does not fire `input`. */
   get value(): DescentSettings {
-    try {
-      return parseDescentSettings(this.source);
-    } catch {
-      return structuredClone(DEFAULT_SETTINGS);
-    }
+    return this.shownSettings;
   }
   set value(settings: DescentSettings) {
     this.source = serializeDescentSettings(settings);
@@ -212,7 +208,8 @@ export class WgDescentCell extends WgCell {
     const result = this.result;
     const runningNow = this.status.state === 'pending' || (result !== undefined && !result.done);
     const total = settings.steps * settings.runs.length;
-    const done = result ? result.runs.reduce((sum, run) => sum + Math.max(0, run.count - 1), 0) : 0;
+    // A run that ended early (converged, diverged, stopped) counts as complete.
+    const done = result ? result.runs.reduce((sum, run) => sum + (run.stopReason ? settings.steps : Math.max(0, run.count - 1)), 0) : 0;
     return html`<div class="frame">
       <div class="header">
         <span class="kind">descent</span><span class="name">${this.name}</span><span>of <code>${this.loss}</code></span><span class="spacer"></span>
@@ -242,7 +239,7 @@ export class WgDescentCell extends WgCell {
   private renderRun(run: RunSettings, index: number, count: number) {
     const logLr = Math.log10(run.lr);
     return html`<div class="row" part="run">
-      <span class="swatch" style="background: var(--wg-series-${(index % 8) + 1}, currentColor)"></span>
+      <span class="swatch" style="background: ${seriesColor(index)}"></span>
       <select aria-label="optimizer" .value=${run.optimizer} @change=${(e: Event) => this.onOptimizer(index, e)}>
         ${OPTIMIZERS.map((name) => html`<option value=${name} ?selected=${name === run.optimizer}>${name}</option>`)}
       </select>

@@ -97,13 +97,13 @@ export class WgLossCell extends WgCell {
   @property({ reflect: true }) name = 'f';
 
   /** Where value, gradient and tables are evaluated: numbers separated by commas. */
-  @property({ reflect: true }) point = '1, 1';
+  @property() point = '1, 1';
 
   /** The trace table shown. */
-  @property({ reflect: true }) table: TraceTableKind = 'primal';
+  @property() table: TraceTableKind = 'primal';
 
   /** Hides the trace tables and the Jacobian explanation, showing only editor, value and gradient. */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  @property({ type: Boolean }) compact = false;
 
   /** The loss source, for the view contract (same as `.source`). */
   get value(): string {

@@ -1,4 +1,4 @@
-import { type ContourFigure, contourFigure, type Grid, type Trajectory } from '@wengert/optim-viz';
+import { type ContourFigure, contourFigure, type Grid, type LossCurves, lossCurves, type SurfaceFigure, surfaceFigure, type Trajectory } from '@wengert/optim-viz';
 import { css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { CellError } from '../runtime/cell-error.js';
@@ -11,26 +11,30 @@ import { WgCell } from './wg-cell.js';
 /** A plotting box: [xMin, xMax, yMin, yMax]. */
 export type PlotRange = [number, number, number, number];
 
+/** The figures a plot cell can show. */
+export type PlotView = 'contour' | 'curves' | 'surface';
+
 const GRID_RESOLUTION = 80;
 
 /**
  * Figures of descent cells: the contour of their loss with every run's trajectory on top (one
- * legend entry per run; hover shows step, point and loss). Clicking the contour moves the start
- * point of the plotted descent cells, which then re-run. The figure updates as the runs stream,
+ * legend entry per run; hover shows step, point and loss), the loss and gradient-norm curves per
+ * step (log axes), and on request a 3-D surface with the paths. Clicking the contour moves the start
+ * point of the plotted descent cells, which then re-run. The figures update as the runs stream,
  * keeping the user's zoom.
  *
  * ```html
- * <wg-plot-cell of="gd adam"></wg-plot-cell>
+ * <wg-plot-cell of="gd adam" views="contour curves surface"></wg-plot-cell>
  * ```
  *
  * @summary A plot cell: contour + trajectories of descent cells.
  * @fires input - The user clicked the contour; `.value` is the point `{x, y}`.
  * @fires cell-status - The cell's status changed; `detail` is `{state, value?, error?}`.
- * @csspart figure - The contour figure's container.
+ * @csspart figure - Each figure's container (also `contour`, `curves`, `surface`).
  * @csspart error - The error message.
  * @cssprop --wg-series-1 - Colour of the first run (up to `--wg-series-8`).
  * @cssprop --wg-scale-low - Contour colour at the lowest loss (with `--wg-scale-mid`, `--wg-scale-high`).
- * @cssprop --wg-plot-height - Height of the figure (default 420px).
+ * @cssprop --wg-plot-height - Height of the contour and surface (default 420px).
  */
 @customElement('wg-plot-cell')
 export class WgPlotCell extends WgCell {
@@ -51,8 +55,11 @@ export class WgPlotCell extends WgCell {
   /** Names of the descent cells to plot, separated by spaces or commas. */
   @property({ reflect: true }) of = '';
 
+  /** The figures shown, separated by spaces: `contour`, `curves`, `surface`. */
+  @property() views = 'contour curves';
+
   /** Fixed plotting box "xMin xMax yMin yMax"; by default it fits the start points and trajectories. */
-  @property({ reflect: true }) range = '';
+  @property() range = '';
 
   /** The last point the user clicked on the contour (view contract). */
   @state() value: { x: number; y: number } | null = null;
@@ -60,6 +67,8 @@ export class WgPlotCell extends WgCell {
   // Streaming re-runs this cell every frame; dimming would flicker.
   protected override dimWhileRunning = false;
   private figure?: ContourFigure;
+  private curves?: LossCurves;
+  private surface?: SurfaceFigure;
   private figureLoss?: LossValue;
   private figureRange?: PlotRange;
   private drawing: Promise<void> = Promise.resolve();
@@ -69,8 +78,14 @@ export class WgPlotCell extends WgCell {
     return this.figure;
   }
 
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    // Different views mean different containers: start the figures afresh.
+    if (changed.has('views') && changed.get('views') !== undefined) this.disposeFigures();
+  }
+
   protected override definitionChanged(changed: PropertyValues): boolean {
-    return changed.has('of') || changed.has('range');
+    return changed.has('of') || changed.has('range') || changed.has('views');
   }
 
   protected override definition(): CellDefinition {
@@ -96,40 +111,69 @@ export class WgPlotCell extends WgCell {
       <div class="header"><span class="kind">plot</span><span class="name">${this.of}</span><span class="spacer"></span><span class="hint">click the contour to move the start</span></div>
       <div class="body">
         ${this.renderError()}
-        <div class="figure" part="figure output"></div>
+        ${this.shownViews().map((view) => html`<div class="figure ${view}" part="figure ${view} output"></div>`)}
       </div>
     </div>`;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.disposeFigures();
+  }
+
+  private disposeFigures(): void {
     this.figure?.dispose();
-    this.figure = undefined;
+    this.curves?.dispose();
+    this.surface?.dispose();
+    this.figure = this.curves = this.surface = undefined;
     this.figureLoss = undefined;
+  }
+
+  private shownViews(): PlotView[] {
+    const views = this.views.split(/[\s,]+/).filter((v): v is PlotView => v === 'contour' || v === 'curves' || v === 'surface');
+    return views.length ? views : ['contour'];
+  }
+
+  private container(view: PlotView): HTMLElement | null {
+    return this.renderRoot.querySelector(`.figure.${view}`);
   }
 
   private async draw(results: DescentResult[]): Promise<void> {
     if (results.length === 0) return;
+    await this.updateComplete;
     const loss = results[0]!.loss;
-    const trajectories = results.flatMap((result) => result.runs.filter((run) => run.n >= 2 && run.count > 0).map((run) => toTrajectory(result, run)));
+    const trajectories = results.flatMap((result) => result.runs.filter((run) => run.count > 0).map((run) => toTrajectory(result, run)));
+    const planar = trajectories.filter((t) => t.points.length >= 2 * t.losses.length);
     const allDone = results.every((result) => result.done);
+    const views = this.shownViews();
+    const needsGrid = views.includes('contour') || views.includes('surface');
     const range = this.fixedRange() ?? this.fittedRange(results, allDone);
-    if (!this.figure || this.figureLoss !== loss || !sameRange(range, this.figureRange)) {
-      const grid = await gridOf(loss, range);
-      if (this.figure && this.figureLoss === loss) {
-        await this.figure.update({ grid, trajectories });
-      } else {
-        this.figure?.dispose();
-        const container = this.renderRoot.querySelector('.figure') as HTMLElement;
-        this.figure = await contourFigure(container, { grid, trajectories, equalAspect: false });
-        this.figure.onClick((point) => this.onContourClick(point, results));
-      }
-      this.figureLoss = loss;
-      this.figureRange = range;
-      return;
+    const newGrid = needsGrid && (this.figureLoss !== loss || !sameRange(range, this.figureRange));
+    const grid = newGrid ? await gridOf(loss, range) : undefined;
+    this.figureLoss = loss;
+    this.figureRange = range;
+
+    const contourBox = this.container('contour');
+    if (contourBox) {
+      if (!this.figure) {
+        this.figure = await contourFigure(contourBox, { grid: grid ?? (await gridOf(loss, range)), trajectories: planar });
+        this.figure.onClick((point) => this.onContourClick(point));
+      } else await this.figure.update(grid ? { grid, trajectories: planar } : { trajectories: planar });
     }
-    await this.figure.update({ trajectories });
+    const curvesBox = this.container('curves');
+    if (curvesBox) {
+      if (!this.curves) this.curves = await lossCurves(curvesBox, { trajectories, height: 260 });
+      else await this.curves.update({ trajectories });
+    }
+    const surfaceBox = this.container('surface');
+    if (surfaceBox) {
+      if (!this.surface) this.surface = await surfaceFigure(surfaceBox, { grid: grid ?? (await gridOf(loss, range)), trajectories: planar });
+      else await this.surface.update(grid ? { grid, trajectories: planar } : { trajectories: planar });
+    }
+    this.lastResults = results;
   }
+
+  private lastResults: DescentResult[] = [];
 
   private fixedRange(): PlotRange | undefined {
     const parts = this.range.split(/[\s,]+/).filter(Boolean).map(Number);
@@ -162,10 +206,10 @@ export class WgPlotCell extends WgCell {
     return fitted;
   }
 
-  private onContourClick(point: { x: number; y: number }, results: DescentResult[]): void {
+  private onContourClick(point: { x: number; y: number }): void {
     this.value = point;
     this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    for (const result of results) {
+    for (const result of this.lastResults) {
       const cell = this.host.graph.definerOf(result.name) as { setStartFromUser?: (start: number[]) => void } | undefined;
       const start = [...result.settings.start];
       start[0] = point.x;
