@@ -26,8 +26,8 @@ import { l1, l2, linf } from './vector-norms.js';
 type Optimizer = GradientTransformation<OptState>;
 
 /** Attaches the alias's own spec, so `optimizerFromSpec(opt.spec)` rebuilds it under its name. */
-function named(t: GradientTransformation<OptState[]>, name: string, spec: Record<string, unknown> | undefined): Optimizer {
-  return { ...t, name, spec: spec === undefined ? undefined : { ...spec, name } };
+function named<S>(t: GradientTransformation<S>, name: string, spec: Record<string, unknown> | undefined): Optimizer {
+  return { ...t, name, spec: spec === undefined ? undefined : { ...spec, name } } as Optimizer;
 }
 
 const isData = (lr: LearningRate) => typeof lr !== 'function';
@@ -70,7 +70,7 @@ export const fixedLengthSteepestDescent = (norm: Norm, lr: LearningRate): Optimi
 
 /** Gradient descent = dual-scaled steepest descent under ℓ2. */
 export function sgd(o: { lr: LearningRate }): Optimizer {
-  return named(steepestDescent({ norm: l2(), lr: o.lr }) as GradientTransformation<OptState[]>, 'sgd', isData(o.lr) ? { lr: o.lr } : undefined);
+  return named(steepestDescent({ norm: l2(), lr: o.lr }), 'sgd', isData(o.lr) ? { lr: o.lr } : undefined);
 }
 
 export function momentum(o: { lr: LearningRate; beta?: number; nesterov?: boolean }): Optimizer {
@@ -110,13 +110,13 @@ export function adagrad(o: { lr: LearningRate; initialAccumulatorValue?: number;
 /** Steepest descent under ℓ∞. Default fixed-length: Δw = −lr·sign(g). */
 export function signDescent(o: { lr: LearningRate; form?: SteepestForm }): Optimizer {
   const form = o.form ?? 'fixedLength';
-  return named(steepestDescent({ norm: linf(), lr: o.lr, form }) as GradientTransformation<OptState[]>, 'signDescent', isData(o.lr) ? { lr: o.lr, form } : undefined);
+  return named(steepestDescent({ norm: linf(), lr: o.lr, form }), 'signDescent', isData(o.lr) ? { lr: o.lr, form } : undefined);
 }
 
 /** Steepest descent under ℓ1 (greedy coordinate descent). Default dual-scaled: Δw = −lr·g_k·e_k. */
 export function coordinateDescent(o: { lr: LearningRate; form?: SteepestForm }): Optimizer {
   const form = o.form ?? 'dualScaled';
-  return named(steepestDescent({ norm: l1(), lr: o.lr, form }) as GradientTransformation<OptState[]>, 'coordinateDescent', isData(o.lr) ? { lr: o.lr, form } : undefined);
+  return named(steepestDescent({ norm: l1(), lr: o.lr, form }), 'coordinateDescent', isData(o.lr) ? { lr: o.lr, form } : undefined);
 }
 
 export interface MuonOptions {
@@ -152,7 +152,7 @@ export function muon(o: MuonOptions): Optimizer {
   const others = adamw({ lr: o.adamLr ?? o.lr, weightDecay });
   const t = multiTransform({ muon: matrices, adam: others }, (_path, shape) => (shape.length >= 2 ? 'muon' : 'adam'));
   const spec = isData(o.lr) && (o.adamLr === undefined || isData(o.adamLr)) ? { lr: o.lr, beta, nesterov: nesterovOn, weightDecay, coefficients, ...(o.adamLr === undefined ? {} : { adamLr: o.adamLr }) } : undefined;
-  return named(t as unknown as GradientTransformation<OptState[]>, 'muon', spec);
+  return named(t, 'muon', spec);
 }
 
 /** L-BFGS (two-loop) with Armijo backtracking from α₀ = 1. */

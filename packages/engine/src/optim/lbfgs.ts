@@ -22,6 +22,7 @@ export function scaleByLbfgs(options: { memory?: number } = {}): GradientTransfo
   return gradientTransformation<LbfgsState>({
     name: 'scaleByLbfgs',
     spec: { name: 'scaleByLbfgs', memory },
+    readsParams: true,
     init(params) {
       const n = params.reduce((a, b) => a + blockSize(b.shape), 0);
       return { count: 0, s: [], y: [], rho: [], previousParams: new Float64Array(n), previousGrad: new Float64Array(n) };

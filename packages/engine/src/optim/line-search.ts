@@ -41,6 +41,7 @@ export function armijo(options: ArmijoOptions = {}): GradientTransformation<Armi
     name: 'armijo',
     spec: { name: 'armijo', c1, decrease: rho, initial, maxSteps },
     readsGrad: true,
+    readsParams: true,
     init: (params) => ({ learningRate: initial, value: Number.NaN, evaluations: 0, slope: 0, trial: zerosLike(params) }),
     apply(u, state, params, extra) {
       const { value, grad, valueFn } = extra;

@@ -28,6 +28,7 @@ export function multiTransform(
     name: `multiTransform(${Object.keys(cores).join(', ')})`,
     spec: dataOnly ? { name: 'multiTransform', transforms: specs, labels } : undefined,
     readsGrad: Object.values(cores).some((t) => t.readsGrad),
+    readsParams: Object.values(cores).some((t) => t.readsParams),
     init(params) {
       const groups: Record<string, GroupState> = {};
       for (const label of Object.keys(cores)) groups[label] = { indices: [], state: null };

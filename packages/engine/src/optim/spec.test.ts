@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../tensor.js';
-import { adagrad, adamw, muon, rmsprop, sgd } from './aliases.js';
+import { adagrad, adam, adamw, muon, rmsprop, sgd } from './aliases.js';
 import { descend } from './descend.js';
 import { freeze, multiTransform } from './multi-transform.js';
 import { type OptimizerSpec, optimizerFromSpec } from './optimizer-spec.js';
@@ -93,6 +93,12 @@ describe('classic optimizers against their formulas', () => {
       x -= (0.5 * g) / Math.sqrt(s + 1e-7);
     }
     expect(run(adagrad({ lr: 0.5 }), [2], (v) => [2 * v[0]!], 3)[0]).toBeCloseTo(x, 14);
+  });
+  it('transformations that read the params refuse an update without them (no silent zero params)', () => {
+    const opt = adamw({ lr: 0.1, weightDecay: 0.5 });
+    expect(() => opt.update(tensor([1]), opt.init(tensor([2])))).toThrow(/reads the params/);
+    const plain = adam({ lr: 0.1 });
+    expect(() => plain.update(tensor([1]), plain.init(tensor([2])))).not.toThrow();
   });
   it('AdamW decays the weights by lr·wd·x on top of Adam (zero gradient: only the decay acts)', () => {
     expect(run(adamw({ lr: 0.1, weightDecay: 0.5 }), [2], () => [0], 1)[0]).toBeCloseTo(2 - 0.1 * 0.5 * 2, 15);

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import type { Block, Blocks } from './blocks.js';
 import { flattenLike, flattenTree, type Tree, type TreeLayout, unflattenTree } from './tree-io.js';
 
@@ -26,6 +27,8 @@ export interface Transform<S = OptState> {
   readonly spec?: unknown;
   /** True if it reads `extra.grad` (then callers must keep the raw gradient apart from the updates). */
   readonly readsGrad?: boolean;
+  /** True if it reads the params (weight decay, L-BFGS, line searches): `update` then needs them. */
+  readonly readsParams?: boolean;
   init(params: Blocks): S;
   apply(updates: Block[], state: S, params: Blocks, extra: Extra): void;
 }
@@ -60,6 +63,8 @@ export function gradientTransformation<S>(transform: Transform<S>): GradientTran
     init: (params) => transform.init(flattenTree(params).blocks),
     update(grads, state, params, extra = {}) {
       const { blocks: updates, layout } = flattenTree(grads);
+      if (params === undefined && transform.readsParams)
+        throw new DomainError(transform.name, 'this transformation reads the params: call update(grads, state, params)');
       const paramBlocks = params === undefined ? updates.map((b) => ({ data: new Float64Array(b.data.length), shape: b.shape })) : flattenLike(layout, params, 'update(params)');
       const next = cloneState(state);
       transform.apply(updates, next, paramBlocks, flatExtra(layout, extra));
@@ -117,6 +122,7 @@ export function chain(...parts: readonly (GradientTransformation | Transform)[])
     name: `chain(${transforms.map((t) => t.name).join(', ')})`,
     spec: specs.every((s) => s !== undefined) ? { name: 'chain', transforms: specs } : undefined,
     readsGrad: transforms.some((t) => t.readsGrad),
+    readsParams: transforms.some((t) => t.readsParams),
     init: (params) => transforms.map((t) => t.init(params)),
     apply(updates, state, params, extra) {
       for (let i = 0; i < transforms.length; i++) transforms[i]!.apply(updates, state[i], params, extra);

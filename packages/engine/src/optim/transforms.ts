@@ -218,6 +218,7 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<n
   return gradientTransformation({
     name: 'addDecayedWeights',
     spec: { name: 'addDecayedWeights', weightDecay },
+    readsParams: true,
     init: () => null,
     apply(u, _state, params) {
       if (weightDecay === 0) return;
