@@ -32,29 +32,28 @@ export function scaleByLbfgs(options: { memory?: number } = {}): GradientTransfo
       const g = gather(u, n);
       const x = gather(params, n);
       if (state.count > 0) {
-        const s = new Float64Array(n);
-        const y = new Float64Array(n);
         let ys = 0;
-        for (let i = 0; i < n; i++) {
-          s[i] = x[i]! - state.previousParams[i]!;
-          y[i] = g[i]! - state.previousGrad[i]!;
-          ys += y[i]! * s[i]!;
-        }
+        for (let i = 0; i < n; i++) ys += (x[i]! - state.previousParams[i]!) * (g[i]! - state.previousGrad[i]!);
         if (ys > 1e-10) {
+          // Reuse the oldest pair's arrays once the memory is full (no allocation in steady state).
+          const recycle = state.s.length >= memory;
+          const s = recycle ? state.s.shift()! : new Float64Array(n);
+          const y = recycle ? state.y.shift()! : new Float64Array(n);
+          if (recycle) state.rho.shift();
+          for (let i = 0; i < n; i++) {
+            s[i] = x[i]! - state.previousParams[i]!;
+            y[i] = g[i]! - state.previousGrad[i]!;
+          }
           state.s.push(s);
           state.y.push(y);
           state.rho.push(1 / ys);
-          if (state.s.length > memory) {
-            state.s.shift();
-            state.y.shift();
-            state.rho.shift();
-          }
         }
       }
       state.previousParams.set(x);
       state.previousGrad.set(g);
       state.count += 1;
-      const q = g.slice();
+      // The direction overwrites g (already saved above); g is u itself for a single leaf.
+      const q = g;
       const k = state.s.length;
       if (k === 0) {
         let norm = 0;
@@ -93,7 +92,7 @@ export function scaleByLbfgs(options: { memory?: number } = {}): GradientTransfo
           for (let i = 0; i < n; i++) q[i]! += c * s[i]!;
         }
       }
-      scatter(q, u);
+      if (u.length !== 1) scatter(q, u);
     },
   });
 }
