@@ -170,6 +170,58 @@ describe('a loss → descent → plot notebook', () => {
   });
 });
 
+describe('the plot cell', () => {
+  it('moves the start point of its descent cells to where the user clicks the contour', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-loss-cell name="bowl" compact><script type="text/plain">x => (x[0] - 1) ** 2 + 4 * (x[1] + 0.5) ** 2</script></wg-loss-cell>
+      <wg-descent-cell name="gd" loss="bowl"><script type="application/json">{"start": [-1.5, 1.5], "steps": 100, "runs": [{"optimizer": "sgd", "lr": 0.05}]}</script></wg-descent-cell>
+      <wg-plot-cell of="gd" views="contour"></wg-plot-cell>
+    </wg-notebook>`);
+    const descent = root.querySelector('wg-descent-cell') as WgDescentCell;
+    const plot = root.querySelector('wg-plot-cell') as WgPlotCell;
+    await until(() => finished(descent));
+    await until(() => pathOf(plot, 'gd · sgd η=0.05'));
+    const events: Event[] = [];
+    root.addEventListener('input', (event) => events.push(event));
+
+    const graph = plot.contour!.element as unknown as HTMLElement & { _fullLayout: { xaxis: { range: number[] }; yaxis: { range: number[] } } };
+    const drag = graph.querySelector('.nsewdrag') as SVGRectElement;
+    const box = drag.getBoundingClientRect();
+    const [x0, x1] = graph._fullLayout.xaxis.range as [number, number];
+    const [y0, y1] = graph._fullLayout.yaxis.range as [number, number];
+    await userEvent.click(drag, { position: { x: box.width * 0.75, y: box.height * 0.5 } });
+    const expected = [x0 + 0.75 * (x1 - x0), y1 - 0.5 * (y1 - y0)];
+
+    await until(() => events.some((event) => event.target === plot) && events.some((event) => event.target === descent));
+    expect(plot.value!.x).toBeCloseTo(expected[0]!, 1);
+    expect(plot.value!.y).toBeCloseTo(expected[1]!, 1);
+    const moved = await until(() => {
+      const result = finished(descent);
+      return result && result.settings.start[0] !== -1.5 ? result : undefined;
+    });
+    expect(moved.settings.start[0]).toBeCloseTo(expected[0]!, 1);
+    expect(moved.settings.start[1]).toBeCloseTo(expected[1]!, 1);
+    expect(moved.runs[0]!.points[0]).toBe(moved.settings.start[0]);
+  });
+
+  it('works on a page without a notebook: loss, descent and plot cells find each other by name', async () => {
+    const root = mount(`
+      <wg-loss-cell name="pageLoss" compact><script type="text/plain">x => (x[0] - 2) ** 2 + (x[1] - 1) ** 2</script></wg-loss-cell>
+      <p>Prose of the host page.</p>
+      <wg-descent-cell name="pageRun" loss="pageLoss"><script type="application/json">{"start": [0, 0], "steps": 200, "runs": [{"optimizer": "sgd", "lr": 0.1}]}</script></wg-descent-cell>
+      <wg-plot-cell of="pageRun" views="contour surface"></wg-plot-cell>`);
+    const descent = root.querySelector('wg-descent-cell') as WgDescentCell;
+    const plot = root.querySelector('wg-plot-cell') as WgPlotCell;
+    const result = await until(() => finished(descent));
+    const [x, y] = lastPoint(result);
+    expect(x).toBeCloseTo(2, 4);
+    expect(y).toBeCloseTo(1, 4);
+    await until(() => pathOf(plot, 'pageRun · sgd η=0.1')?.x?.length === result.runs[0]!.count);
+    await until(() => plot.shadowRoot!.querySelector('.figure.surface .main-svg'));
+    await screenshot(plot, 'plot-cell-standalone-surface');
+  });
+});
+
 describe('themes', () => {
   it('draws the whole notebook in the dark palette when the notebook says theme="dark"', async () => {
     const root = mount(`<wg-notebook theme="dark">
