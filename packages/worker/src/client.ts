@@ -320,7 +320,8 @@ class Client implements EngineClient {
         killed: (error) => settle(control.onKilled ? control.onKilled(error) : { error }),
       };
       const arm = () => {
-        if (!engine.canTerminate) return;
+        // Progress can still arrive after the reply (it travels on another port): never re-arm a settled call.
+        if (settled || !engine.canTerminate) return;
         clearTimeout(watchdog);
         watchdog = setTimeout(
           () =>

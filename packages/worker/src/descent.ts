@@ -41,7 +41,7 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   }
   const objective = lossObjective(loss);
   const x0 = Float64Array.from(spec.x0);
-  const options: engine.DescendOptions = { every: stepsPerChunk(objective, x0), signal: controller.signal };
+  const options: engine.DescendOptions = { every: stepsPerChunk(objective, x0, spec.optimizer), signal: controller.signal };
   if (spec.steps !== undefined) options.steps = spec.steps;
   if (spec.tol !== undefined) options.tol = spec.tol;
   if (spec.divergeAbove !== undefined) options.divergeAbove = spec.divergeAbove;
@@ -49,6 +49,9 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   try {
     const run = engine.descendAsync(objective, x0, spec.optimizer, options);
     for (;;) {
+      // Ask for the next chunk from a fresh task: the engine's setTimeout(0) then stays unnested,
+      // so browsers do not clamp it to 4 ms, and an abort message gets its turn here too.
+      await freshTask();
       const next = await run.next();
       if (next.done) {
         coalescer.flush();
@@ -72,17 +75,31 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   }
 }
 
-/** How many steps take about CHUNK_WORK_MS, from timing a few gradient evaluations at x0. */
-function stepsPerChunk(objective: engine.Objective, x0: Float64Array): number {
-  const grad = new Float64Array(x0.length);
-  const start = performance.now();
-  let calls = 0;
-  while (calls < 1000 && (calls < 3 || performance.now() - start < 2)) {
-    objective.valueAndGrad(x0, grad);
-    calls++;
+/** Resolves in a new macrotask (a MessageChannel message: no timer clamping). */
+function freshTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/**
+ * How many steps take about CHUNK_WORK_MS, from timing a short throwaway run of the same loss and
+ * optimizer (gradient and update both count; the loss may be cheap next to an L-BFGS update).
+ */
+function stepsPerChunk(objective: engine.Objective, x0: Float64Array, optimizer: engine.OptimizerSpec): number {
+  let steps = 1;
+  for (;;) {
+    const start = performance.now();
+    engine.descend(objective, x0, optimizer, { steps, tol: -1 });
+    const elapsed = performance.now() - start;
+    if (elapsed >= 1 || steps >= 4096) return Math.max(1, Math.min(100_000, Math.round((CHUNK_WORK_MS * steps) / Math.max(elapsed, 1e-3))));
+    steps *= 4;
   }
-  const perStep = Math.max((performance.now() - start) / calls, 1e-4);
-  return Math.max(1, Math.min(100_000, Math.round(CHUNK_WORK_MS / perStep)));
 }
 
 function transferList(chunk: ProgressChunk): Transferable[] {
