@@ -1,0 +1,151 @@
+import type { Config, Data, Layout } from 'plotly.js-dist';
+import { loadPlotly, type Plotly } from './plotly.js';
+import { adoptPlotlyStyles } from './shadow-styles.js';
+import { readTheme, type Theme } from './theme.js';
+
+/** Options every figure accepts. */
+export interface FigureOptions {
+  /** Height in CSS pixels; the width follows the container. Default 420. */
+  height?: number;
+  /** Title drawn above the plot. */
+  title?: string;
+  /** Colours that win over the CSS custom properties. */
+  theme?: Partial<Theme>;
+  /** Disposes the figure when aborted, e.g. from an Observable cell's `invalidation`. */
+  signal?: AbortSignal;
+}
+
+/** What every figure handle offers. */
+export interface Figure {
+  /** The plotly graph div, appended to the container. */
+  readonly element: HTMLDivElement;
+  /** The colours currently drawn with. */
+  readonly theme: Theme;
+  /** Re-reads the CSS custom properties (after a light/dark switch) and redraws. */
+  refreshTheme(): Promise<void>;
+  /** Purges the plot, disconnects the resize observer and removes the element. Safe to call twice. */
+  dispose(): void;
+}
+
+/** A figure description built from the current state on every draw. */
+export interface FigureSpec {
+  data: Data[];
+  layout: Partial<Layout>;
+}
+
+/** Internal: the mounted plot that the figure functions drive. */
+export interface MountedFigure extends Figure {
+  readonly plotly: Plotly;
+  readonly disposed: boolean;
+  /** Redraws from the current state; calls made while a draw is queued share that draw. */
+  render(): Promise<void>;
+}
+
+const CONFIG: Partial<Config> = {
+  displaylogo: false,
+  showSendToCloud: false,
+  // A ResizeObserver on the container does the resizing; plotly's own `responsive` only sees window resizes.
+  responsive: false,
+  modeBarButtonsToRemove: ['select2d', 'lasso2d'],
+};
+
+/**
+ * Creates the graph div inside `container`, draws the first spec and wires resize, theme and
+ * disposal. `build` is called on every draw with the current theme.
+ */
+export async function mountFigure(
+  container: HTMLElement,
+  options: FigureOptions,
+  build: (theme: Theme) => FigureSpec,
+): Promise<MountedFigure> {
+  const plotly = await loadPlotly();
+  const element = document.createElement('div');
+  element.className = 'wg-figure';
+  element.style.cssText = `width:100%;height:${options.height ?? 420}px;position:relative`;
+  container.append(element);
+
+  let theme = readTheme(container, options.theme);
+  let disposed = false;
+  let drawn = false;
+  let tail: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
+
+  const draw = async () => {
+    if (disposed) return;
+    const { data, layout } = build(theme);
+    if (drawn) await plotly.react(element, data, layout, CONFIG);
+    else {
+      await plotly.newPlot(element, data, layout, CONFIG);
+      drawnWidth = element.clientWidth;
+      drawnHeight = element.clientHeight;
+    }
+    drawn = true;
+    const root = element.getRootNode();
+    if (root instanceof ShadowRoot) adoptPlotlyStyles(root);
+  };
+
+  const render = () => {
+    if (queued) return queued;
+    const next = tail.then(() => {
+      queued = null;
+      return draw();
+    });
+    queued = next;
+    tail = next.catch(() => {});
+    return next;
+  };
+
+  // The size plotly last laid out at; the observer's first call (and any no-op) must not relayout.
+  let drawnWidth = 0;
+  let drawnHeight = 0;
+  const resizeObserver = new ResizeObserver(() => {
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    if (!drawn || disposed || width === 0 || (width === drawnWidth && height === drawnHeight)) return;
+    drawnWidth = width;
+    drawnHeight = height;
+    // Typed as void, but it returns a promise that rejects when the div is hidden or purged meanwhile.
+    Promise.resolve(plotly.Plots.resize(element) as unknown).catch(() => {});
+  });
+
+  const colorScheme = window.matchMedia('(prefers-color-scheme: dark)');
+  const refreshTheme = () => {
+    theme = readTheme(container, options.theme);
+    return render();
+  };
+  const onSchemeChange = () => void refreshTheme();
+
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    resizeObserver.disconnect();
+    colorScheme.removeEventListener('change', onSchemeChange);
+    options.signal?.removeEventListener('abort', dispose);
+    plotly.purge(element);
+    element.remove();
+  };
+
+  const mounted: MountedFigure = {
+    plotly,
+    element,
+    get theme() {
+      return theme;
+    },
+    get disposed() {
+      return disposed;
+    },
+    render,
+    refreshTheme,
+    dispose,
+  };
+
+  if (options.signal?.aborted) {
+    dispose();
+    return mounted;
+  }
+  options.signal?.addEventListener('abort', dispose, { once: true });
+  colorScheme.addEventListener('change', onSchemeChange);
+  await render();
+  resizeObserver.observe(container);
+  return mounted;
+}
