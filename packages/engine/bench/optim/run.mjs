@@ -18,14 +18,18 @@ import {
   descend,
   l1,
   l2,
+  chain,
   lbfgs,
   linf,
   lp,
   momentum,
+  muon,
   nesterov,
   newtonCg,
   quadratic,
   rmsprop,
+  scaleByLbfgs,
+  scaleByLearningRate,
   sgd,
   signDescent,
   steepestDescent,
@@ -180,6 +184,145 @@ const CASES = [
       for (let i = 0; i < n; i++) x[i] -= (LR * d * Math.sign(g[i]) * (Math.abs(g[i]) / m) ** (q - 1)) / denom;
     },
   },
+  {
+    // Direction only (two-loop, memory 10) with a fixed rate: the line search's cost is f evaluations.
+    name: 'L-BFGS direction (memory 10)',
+    gradient: 'quadratic',
+    make: () => chain(scaleByLbfgs({ memory: 10 }), scaleByLearningRate(LR)),
+    hand: (n) => {
+      const M = 10;
+      const S = [];
+      const Y = [];
+      const R = [];
+      const xp = new Float64Array(n);
+      const gp = new Float64Array(n);
+      const alpha = new Float64Array(M);
+      let count = 0;
+      return (x, g) => {
+        if (count > 0) {
+          let ys = 0;
+          for (let i = 0; i < n; i++) ys += (x[i] - xp[i]) * (g[i] - gp[i]);
+          if (ys > 1e-10) {
+            const full = S.length >= M;
+            const s = full ? S.shift() : new Float64Array(n);
+            const y = full ? Y.shift() : new Float64Array(n);
+            if (full) R.shift();
+            for (let i = 0; i < n; i++) {
+              s[i] = x[i] - xp[i];
+              y[i] = g[i] - gp[i];
+            }
+            S.push(s);
+            Y.push(y);
+            R.push(1 / ys);
+          }
+        }
+        xp.set(x);
+        gp.set(g);
+        count++;
+        const k = S.length;
+        if (k === 0) {
+          let nn = 0;
+          for (let i = 0; i < n; i++) nn += g[i] * g[i];
+          const c = Math.sqrt(nn) > 1 ? 1 / Math.sqrt(nn) : 1;
+          for (let i = 0; i < n; i++) x[i] -= LR * c * g[i];
+          return;
+        }
+        for (let j = k - 1; j >= 0; j--) {
+          const s = S[j];
+          const y = Y[j];
+          let a = 0;
+          for (let i = 0; i < n; i++) a += s[i] * g[i];
+          a *= R[j];
+          alpha[j] = a;
+          for (let i = 0; i < n; i++) g[i] -= a * y[i];
+        }
+        let yy = 0;
+        let sy = 0;
+        const yl = Y[k - 1];
+        const sl = S[k - 1];
+        for (let i = 0; i < n; i++) {
+          yy += yl[i] * yl[i];
+          sy += sl[i] * yl[i];
+        }
+        const gamma = sy / yy;
+        for (let i = 0; i < n; i++) g[i] *= gamma;
+        for (let j = 0; j < k; j++) {
+          const s = S[j];
+          const y = Y[j];
+          let b = 0;
+          for (let i = 0; i < n; i++) b += y[i] * g[i];
+          const c = alpha[j] - b * R[j];
+          for (let i = 0; i < n; i++) g[i] += c * s[i];
+        }
+        for (let i = 0; i < n; i++) x[i] -= LR * g[i];
+      };
+    },
+  },
+  {
+    // Muon on one matrix (2×1 for n = 2; 250×400 for n = 1e5): EMA + Nesterov, Newton–Schulz (Keller,
+    // 5 steps), shape factor, learning rate. The handwritten version is the same arithmetic, inlined.
+    name: 'Muon (250×400 matrix at 1e5)',
+    shape: (n) => (n === 2 ? [2, 1] : [250, 400]),
+    make: () => muon({ lr: LR }),
+    hand: (n) => {
+      const [rows, cols] = n === 2 ? [2, 1] : [250, 400];
+      const m = Math.min(rows, cols);
+      const k = Math.max(rows, cols);
+      const ema = new Float64Array(n);
+      let X = new Float64Array(n);
+      let next = new Float64Array(n);
+      const A = new Float64Array(m * m);
+      const B = new Float64Array(m * m);
+      const [a, b, c] = [3.4445, -4.775, 2.0315];
+      const factor = Math.sqrt(Math.max(1, rows / cols));
+      return (x, g) => {
+        let fro = 0;
+        for (let i = 0; i < n; i++) {
+          const e = 0.95 * ema[i] + 0.05 * g[i];
+          ema[i] = e;
+          const v = 0.05 * g[i] + 0.95 * e;
+          g[i] = v;
+          fro += v * v;
+        }
+        fro = Math.sqrt(fro);
+        // X = (wide orientation of g) / ‖g‖_F
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < k; j++) X[i * k + j] = (rows > cols ? g[j * cols + i] : g[i * cols + j]) / fro;
+        for (let step = 0; step < 5; step++) {
+          for (let i = 0; i < m; i++)
+            for (let j = i; j < m; j++) {
+              let s = 0;
+              for (let t = 0; t < k; t++) s += X[i * k + t] * X[j * k + t];
+              A[i * m + j] = s;
+              A[j * m + i] = s;
+            }
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < m; j++) {
+              let s = 0;
+              for (let t = 0; t < m; t++) s += A[i * m + t] * A[t * m + j];
+              B[i * m + j] = b * A[i * m + j] + c * s;
+            }
+          for (let i = 0; i < m; i++) {
+            const row = next.subarray(i * k, (i + 1) * k);
+            const xi = X.subarray(i * k, (i + 1) * k);
+            for (let t = 0; t < k; t++) row[t] = a * xi[t];
+            for (let j = 0; j < m; j++) {
+              const bij = B[i * m + j];
+              const xj = X.subarray(j * k, (j + 1) * k);
+              for (let t = 0; t < k; t++) row[t] += bij * xj[t];
+            }
+          }
+          [X, next] = [next, X];
+        }
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < k; j++) {
+            const o = X[i * k + j] * factor * LR;
+            if (rows > cols) x[j * cols + i] -= o;
+            else x[i * cols + j] -= o;
+          }
+      };
+    },
+  },
 ];
 
 function stepCostTable() {
@@ -191,16 +334,20 @@ function stepCostTable() {
     const g = randomArray(n, 7);
     for (const c of CASES) {
       log(`step cost: ${c.name}, n = ${n}`);
+      const shape = c.shape ? c.shape(n) : [n];
+      // The gradient each step: a fixed random vector, or the quadratic's d ⊙ x (L-BFGS needs it to change).
+      const d = Float64Array.from({ length: n }, (_, i) => 1 + (i % 10));
+      const gradInto = c.gradient === 'quadratic' ? (x, out) => { for (let i = 0; i < n; i++) out[i] = d[i] * x[i]; } : (_x, out) => out.set(g);
       // Library: the in-place path used by descend() / Optimizer.step().
       const t = c.make().transform;
       const x = randomArray(n, 3);
       const u = new Float64Array(n);
-      const xb = [{ data: x, shape: [n] }];
-      const ub = [{ data: u, shape: [n] }];
+      const xb = [{ data: x, shape }];
+      const ub = [{ data: u, shape }];
       const state = t.init(xb);
-      const extra = { grad: [{ data: g, shape: [n] }] };
+      const extra = { grad: ub };
       const libStep = () => {
-        u.set(g);
+        gradInto(x, u);
         t.apply(ub, state, xb, extra);
         for (let i = 0; i < n; i++) x[i] += u[i];
       };
@@ -209,20 +356,22 @@ function stepCostTable() {
       const hg = new Float64Array(n);
       const h = c.hand(n);
       const handStep = () => {
-        hg.set(g); // the gradient evaluation's output lands in a buffer, as in the library step
+        gradInto(hx, hg); // the gradient evaluation's output lands in a buffer, as in the library step
         h(hx, hg);
       };
       // Pure tree API: update() copies state, applyUpdates() builds a new Tensor.
       const opt = c.make();
-      let px = new Tensor(randomArray(n, 3), [n]);
-      const gt = new Tensor(g, [n]);
+      let px = new Tensor(randomArray(n, 3), shape);
       let pstate = opt.init(px);
+      const pg = new Float64Array(n);
       const pureStep = () => {
-        const r = opt.update(gt, pstate, px);
+        gradInto(px.data, pg);
+        const r = opt.update(new Tensor(pg, shape), pstate, px);
         pstate = r.state;
         px = applyUpdates(px, r.updates);
       };
-      const [hand, lib, pure] = timeInterleaved([handStep, libStep, pureStep], [batch, batch, Math.max(1, Math.floor(batch / 4))], samples);
+      const slow = c.name.startsWith('Muon') && n > 2;
+      const [hand, lib, pure] = timeInterleaved([handStep, libStep, pureStep], [batch, batch, Math.max(1, Math.floor(batch / 4))], slow ? 3 : samples);
       rows.push({ n, name: c.name, lib, hand, pure });
     }
   }
