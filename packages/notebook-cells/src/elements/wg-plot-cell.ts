@@ -42,7 +42,8 @@ export class WgPlotCell extends WgCell {
     themeStyles,
     cellStyles,
     css`
-      .figure {
+      .figure.contour,
+      .figure.surface {
         min-height: var(--wg-plot-height, 420px);
       }
       .hint {
@@ -143,11 +144,11 @@ export class WgPlotCell extends WgCell {
     await this.updateComplete;
     const loss = results[0]!.loss;
     const trajectories = results.flatMap((result) => result.runs.filter((run) => run.count > 0).map((run) => toTrajectory(result, run)));
-    const planar = trajectories.filter((t) => t.points.length >= 2 * t.losses.length);
-    const allDone = results.every((result) => result.done);
+    const range = this.fixedRange() ?? this.fittedRange(results, results.every((result) => result.done));
+    // A diverged run would stretch the axes far beyond the loss's grid: draw it until it leaves the view.
+    const planar = trajectories.filter((t) => t.points.length >= 2 * t.losses.length).map((t) => clipToBox(t, range));
     const views = this.shownViews();
     const needsGrid = views.includes('contour') || views.includes('surface');
-    const range = this.fixedRange() ?? this.fittedRange(results, allDone);
     const newGrid = needsGrid && (this.figureLoss !== loss || !sameRange(range, this.figureRange));
     const grid = newGrid ? await gridOf(loss, range) : undefined;
     this.figureLoss = loss;
@@ -189,6 +190,7 @@ export class WgPlotCell extends WgCell {
       ys.push(result.settings.start[1] ?? 0);
       if (!allDone) continue;
       for (const run of result.runs) {
+        if (run.stopReason === 'diverged' || run.stopReason === 'nonFinite') continue;
         for (let t = 0; t < run.count; t++) {
           const x = run.points[t * run.n]!;
           const y = run.points[t * run.n + 1]!;
@@ -228,6 +230,25 @@ function toTrajectory(result: DescentResult, run: DescentResult['runs'][number])
 async function gridOf(loss: LossValue, [x0, x1, y0, y1]: PlotRange): Promise<Grid> {
   const grid = await loss.client.evaluateGrid(loss.id, [x0, x1], [y0, y1], GRID_RESOLUTION);
   return { x: grid.x, y: grid.y, z: grid.z };
+}
+
+/** The trajectory up to and including its first point outside `range` widened by half on each side. */
+function clipToBox(trajectory: Trajectory, [x0, x1, y0, y1]: PlotRange): Trajectory {
+  const n = trajectory.points.length / trajectory.losses.length;
+  const [mx, my] = [(x1 - x0) / 2, (y1 - y0) / 2];
+  for (let t = 0; t < trajectory.losses.length; t++) {
+    const x = trajectory.points[t * n]!;
+    const y = trajectory.points[t * n + 1]!;
+    if (x >= x0 - mx && x <= x1 + mx && y >= y0 - my && y <= y1 + my) continue;
+    const kept = t + 1;
+    return {
+      ...trajectory,
+      points: trajectory.points.subarray(0, kept * n),
+      losses: trajectory.losses.subarray(0, kept),
+      ...(trajectory.gradNorms ? { gradNorms: trajectory.gradNorms.subarray(0, kept) } : {}),
+    };
+  }
+  return trajectory;
 }
 
 function padBox(x0: number, x1: number, y0: number, y1: number): PlotRange {
