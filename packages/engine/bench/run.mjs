@@ -4,7 +4,7 @@
 // Progress goes to stderr, so `node bench/run.mjs > results.md` keeps only the tables.
 
 import os from 'node:os';
-import { FULL, QUICK, measureMemory, measureWorkload, memoryChild } from './harness.mjs';
+import { FULL, QUICK, measureCells, measureMemory, memoryChild } from './harness.mjs';
 import { createHandwritten } from './systems/handwritten.mjs';
 import { createJaxjs } from './systems/jaxjs.mjs';
 import { createTfjs } from './systems/tfjs.mjs';
@@ -115,20 +115,33 @@ async function loadSystems(ids) {
   return systems;
 }
 
+/** Cells of one system per workload; `notes` says why a system has no cell (n/a, setup failed). */
 function cellsFor(workload, systems) {
   const cells = [];
   const notes = new Map();
+  const reference = workload.reference(workload.data());
   for (const system of systems) {
     if (system.skipped) continue;
     try {
       const cell = system.setup(workload);
-      if (cell) cells.push({ id: system.id, run: cell.run });
+      if (cell) cells.push({ key: `${workload.id}|${system.id}`, system: system.id, run: cell.run, reference, perRun: workload.callsPerRun ?? 1 });
       else notes.set(system.id, 'n/a');
     } catch (error) {
       notes.set(system.id, `setup failed: ${String(error.message).split('\n')[0]}`);
     }
   }
   return { cells, notes };
+}
+
+/** Workloads measured in one interleaving: W4's modes of one shape together, the others alone. */
+function groupsOf(workloads) {
+  const groups = new Map();
+  for (const workload of workloads) {
+    const key = workload.kind === 'jacobian' ? `w4-${workload.shape}` : workload.id;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(workload);
+  }
+  return [...groups.values()];
 }
 
 function cellText(system, result, note, base, show) {
@@ -153,13 +166,16 @@ async function main() {
 
   const systems = await loadSystems(options.systems);
   const measured = [];
-  for (const workload of workloads) {
-    const { cells, notes } = cellsFor(workload, systems);
-    process.stderr.write(`${workload.title}: ${cells.map((c) => c.id).join(', ')} ...`);
+  for (const group of groupsOf(workloads)) {
+    const rows = group.map((workload) => ({ workload, ...cellsFor(workload, systems) }));
+    const cells = rows.flatMap((row) => row.cells);
+    process.stderr.write(`${group.map((w) => w.id).join(', ')}: ${cells.length} cells ...`);
     const t = performance.now();
-    const results = await measureWorkload(workload, cells, settings);
+    const results = await measureCells(cells, settings);
     process.stderr.write(` ${formatTime(performance.now() - t)}\n`);
-    measured.push({ workload, results, notes });
+    for (const { workload, cells: own, notes } of rows) {
+      measured.push({ workload, notes, results: new Map(own.map((cell) => [cell.system, results.get(cell.key)])) });
+    }
   }
 
   const memory = [];
@@ -201,7 +217,7 @@ async function main() {
   console.log(table(header, rowsOf((r) => formatTime(r.firstMs))));
 
   if (memory.length > 0) {
-    console.log('\n### Peak RSS growth over the post-setup baseline (one child process per cell)\n');
+    console.log('\n### Peak memory growth over the post-setup baseline (one child process per cell: RSS; JS heap and typed-array buffers in parentheses)\n');
     const memorySystems = systems.filter((s) => !s.skipped);
     console.log(
       table(
@@ -212,7 +228,7 @@ async function main() {
             const m = row.get(s.id);
             if (m.unavailable) return 'n/a';
             if (m.failure) return `⚠ ${m.failure}`;
-            return `+${m.growthMB.toFixed(1)} MB (${m.calls} calls)`;
+            return `+${m.growthMB.toFixed(1)} MB (heap +${m.heapMB.toFixed(1)}, buffers +${m.externalMB.toFixed(1)}; ${m.calls} calls)`;
           }),
         ]),
       ),
