@@ -192,6 +192,7 @@ class Client implements EngineClient {
     const channel = new MessageChannel();
     const partial = new TrajectoryBuilder(spec.x0);
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    let doneTimer: ReturnType<typeof setTimeout> | undefined;
     let abortedByCaller = false;
     const control: CallControl<Trajectory> = {
       onKilled: (error) => {
@@ -219,20 +220,22 @@ class Client implements EngineClient {
       try {
         onProgress?.(event.data.chunk);
       } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
+        // Like an event listener: the caller's bug is reported, the run goes on.
+        const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+        if (report) report(error);
+        else console.error('onProgress threw:', error);
       }
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const trajectory = await this.invoke('descend', [idOf(fn), spec, channel.port2], control);
       // The reply can overtake the last chunks (different ports); every onProgress runs before we resolve.
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, DONE_WAIT_MS))]);
+      await Promise.race([done, new Promise((resolve) => (doneTimer = setTimeout(resolve, DONE_WAIT_MS)))]);
       return trajectory;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       clearTimeout(graceTimer);
+      clearTimeout(doneTimer);
       channel.port1.close();
     }
   }
