@@ -58,6 +58,15 @@ export function descentSuite(kind: TransportKind): void {
       expect(run.x).toEqual(Array.from(run.points.subarray(run.steps * 2)));
     });
 
+    it('equals engine.descend of the same loss written with engine ops', async () => {
+      const f = await client.define(ROSENBROCK);
+      const optimizer: engine.OptimizerSpec = { name: 'nesterov', lr: 0.0002, beta: 0.9 };
+      const run = await client.descend({ fn: f, x0: [-1.2, 1], optimizer, steps: 400 });
+      const { sub, add, mul, pow } = engine;
+      const rosenbrock = ([a, b]: engine.Value[]) => add(pow(sub(1, a!), 2), mul(100, pow(sub(b!, pow(a!, 2)), 2)));
+      expectSameRun(run, engine.descend(rosenbrock, [-1.2, 1], optimizer, { steps: 400 }));
+    });
+
     it('streams progress chunks that add up to the trajectory', async () => {
       const f = await client.define(ROSENBROCK);
       const chunks: ProgressChunk[] = [];
