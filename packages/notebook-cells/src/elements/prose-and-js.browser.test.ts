@@ -1,6 +1,7 @@
 import { userEvent } from 'vitest/browser';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WgJsCell } from './wg-js-cell.js';
+import type { WgNotebook } from './wg-notebook.js';
 import type { WgMarkdownCell } from './wg-markdown-cell.js';
 import { cleanup, mount, screenshot, shadowText, until } from './test-support.js';
 
@@ -160,5 +161,29 @@ describe('standalone cells outside a notebook', () => {
       <p>some page text</p>
       <wg-js-cell id="q"><script type="text/plain">standaloneP * 7</script></wg-js-cell>`);
     await until(() => output(root.querySelector('#q')!) === '42');
+  });
+});
+
+describe('safe preview', () => {
+  it('shows sources but runs nothing until the notebook runs', async () => {
+    const flags = window as unknown as Record<string, unknown>;
+    const root = mount(`<wg-notebook preview>
+      <wg-markdown-cell><script type="text/markdown"># Shared notebook</script></wg-markdown-cell>
+      <wg-js-cell id="side"><script type="text/plain">window.__previewRan = true; 6 * 7</script></wg-js-cell>
+    </wg-notebook>`);
+    const notebook = root.querySelector('wg-notebook') as WgNotebook;
+    const side = root.querySelector('#side') as WgJsCell;
+    const markdown = root.querySelector('wg-markdown-cell') as WgMarkdownCell;
+    await markdown.updateComplete;
+    await side.updateComplete;
+    expect(markdown.shadowRoot!.querySelector('h1')?.textContent).toBe('Shared notebook');
+    await until(() => side.shadowRoot!.querySelector('wg-code-editor')?.value.includes('__previewRan'));
+    // Two frames: the runtime computes once per frame, so a cell that had joined would have run.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(flags.__previewRan).toBeUndefined();
+
+    notebook.run();
+    await until(() => output(side) === '42');
+    expect(flags.__previewRan).toBe(true);
   });
 });

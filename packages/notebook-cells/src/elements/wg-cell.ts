@@ -55,7 +55,8 @@ export abstract class WgCell extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    const target = this.notebook ?? (this.closest('wg-notebook') ? undefined : getPageHost());
+    let target = this.notebook ?? (this.closest('wg-notebook') ? undefined : getPageHost());
+    if (target?.paused) target = undefined;
     if (!this.isConnected) return;
     if (target !== this.joined) {
       this.leave();
@@ -66,6 +67,11 @@ export abstract class WgCell extends LitElement {
     } else if (this.joined && this.definitionChanged(changed)) {
       this.redefine();
     }
+  }
+
+  /** Whether the cell's notebook is in safe preview: the source is shown, nothing runs. */
+  protected get previewing(): boolean {
+    return !!this.notebook?.paused;
   }
 
   /** Whether a property change means the cell must be redefined in the graph. */
@@ -94,8 +100,12 @@ export abstract class WgCell extends LitElement {
   }
 
   private leave(): void {
-    this.joined?.graph.delete(this);
+    if (!this.joined) return;
+    this.joined.graph.delete(this);
     this.joined = undefined;
+    this.status = { state: 'pending' };
+    this.running = false;
+    this.hasShownResult = false;
   }
 
   private onStatus(status: CellStatus): void {

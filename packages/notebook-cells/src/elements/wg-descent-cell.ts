@@ -206,14 +206,14 @@ export class WgDescentCell extends WgCell {
   protected override render() {
     const settings = this.shownSettings;
     const result = this.result;
-    const runningNow = this.status.state === 'pending' || (result !== undefined && !result.done);
+    const runningNow = !this.previewing && (this.status.state === 'pending' || (result !== undefined && !result.done));
     const total = settings.steps * settings.runs.length;
     // A run that ended early (converged, diverged, stopped) counts as complete.
     const done = result ? result.runs.reduce((sum, run) => sum + (run.stopReason ? settings.steps : Math.max(0, run.count - 1)), 0) : 0;
     return html`<div class="frame">
       <div class="header">
         <span class="kind">descent</span><span class="name">${this.name}</span><span>of <code>${this.loss}</code></span><span class="spacer"></span>
-        <span data-testid="state">${runningNow ? 'running…' : result ? 'done' : this.status.state === 'rejected' ? 'error' : ''}</span>
+        <span data-testid="state">${this.previewing ? 'preview: not run' : runningNow ? 'running…' : result ? 'done' : this.status.state === 'rejected' ? 'error' : ''}</span>
       </div>
       <div class="body">
         <div class="controls" part="controls">
@@ -224,7 +224,7 @@ export class WgDescentCell extends WgCell {
             <label>start <input class="start" .value=${settings.start.join(', ')} @change=${this.onStart} aria-label="start point" /></label>
           </div>
           <div class="row">
-            <button class="primary" @click=${this.run} ?disabled=${runningNow}>Run</button>
+            <button class="primary" @click=${this.run} ?disabled=${runningNow || this.previewing}>Run</button>
             <button @click=${this.stop} ?disabled=${!runningNow}>Stop</button>
             <progress part="progress" max=${total} .value=${done}></progress>
             <span class="mono">${done}/${total}</span>

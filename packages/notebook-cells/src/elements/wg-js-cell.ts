@@ -100,8 +100,11 @@ export class WgJsCell extends WgCell {
     const value = this.status.state === 'fulfilled' ? (this.status.value as JsCellValue | undefined) : undefined;
     const editorError = this.status.state === 'rejected' ? (describeError(this.status.error).span ?? null) : null;
     const shown = [...this.displayed, ...(value && value.display !== undefined ? [value.display] : [])];
+    if (this.previewing) {
+      return html`<wg-code-editor part="editor" language="javascript" readonly .value=${this.source}></wg-code-editor>`;
+    }
     return html`${this.pinned
-        ? html`<wg-code-editor part="editor" language="javascript" .value=${this.source} .error=${editorError} @input=${this.onEdit}></wg-code-editor>`
+        ? html`<wg-code-editor part="editor" language="javascript" .value=${this.source} .error=${editorError} @input=${this.onEdit} @run=${this.onRunKey}></wg-code-editor>`
         : nothing}
       <div class="output inspector" part="output">${shown.map((item) => html`<div>${inspect(item)}</div>`)}</div>
       ${this.renderError()}`;
@@ -114,6 +117,16 @@ export class WgJsCell extends WgCell {
   }
 
   private editTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Shift+Enter in the editor: run the edit now instead of after the pause. */
+  private onRunKey(event: CustomEvent<{ value: string }>): void {
+    event.stopPropagation();
+    clearTimeout(this.editTimer);
+    if (event.detail.value !== this.source) {
+      this.source = event.detail.value;
+      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    } else this.redefine();
+  }
 
   private onEdit(event: Event): void {
     event.stopPropagation();

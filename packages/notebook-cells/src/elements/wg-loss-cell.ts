@@ -184,7 +184,7 @@ export class WgLossCell extends WgCell {
     return html`<div class="frame">
       <div class="header"><span class="kind">loss</span><span class="name">${this.name}</span><span class="spacer"></span>${this.renderState()}</div>
       <div class="body">
-        <wg-code-editor part="editor" language="javascript" .value=${this.source} .error=${error?.span ?? null} @input=${this.onEdit}></wg-code-editor>
+        <wg-code-editor part="editor" language="javascript" .value=${this.source} .error=${error?.span ?? null} @input=${this.onEdit} @run=${this.onRunKey}></wg-code-editor>
         ${this.renderError()}
         <div part="output">${this.renderInspection()}</div>
       </div>
@@ -192,6 +192,7 @@ export class WgLossCell extends WgCell {
   }
 
   private renderState() {
+    if (this.previewing) return html`<span>preview: not run</span>`;
     if (this.status.state === 'pending') return html`<span>compiling…</span>`;
     if (this.status.state === 'rejected') return html`<span style="color: var(--_error)">error</span>`;
     return html`<span>compiled</span>`;
@@ -235,6 +236,16 @@ export class WgLossCell extends WgCell {
 
   private selectTable(kind: TraceTableKind): void {
     this.table = kind;
+  }
+
+  /** Shift+Enter in the editor: run the edit now instead of after the pause. */
+  private onRunKey(event: CustomEvent<{ value: string }>): void {
+    event.stopPropagation();
+    clearTimeout(this.editTimer);
+    if (event.detail.value !== this.source) {
+      this.source = event.detail.value;
+      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    } else this.redefine();
   }
 
   private onEdit(event: Event): void {

@@ -1,6 +1,6 @@
 import { provide } from '@lit/context';
 import { createEngineClient, type EngineClient } from '@wengert/worker';
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { cellElementsFromFile, fileFromCellElements } from '../format/cell-elements.js';
 import type { NotebookFile } from '../format/notebook-file.js';
@@ -55,6 +55,13 @@ export class WgNotebook extends LitElement {
   /** `light`, `dark`, or `auto` (follow the page's color-scheme). Sets `color-scheme` for every cell. */
   @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
 
+  /**
+   * Safe preview: cells show their source (Markdown is rendered, sanitised) but nothing runs — no
+   * JavaScript on the page, no loss in the worker — until `run()` is called or the attribute removed.
+   * Use it for notebooks that came from elsewhere.
+   */
+  @property({ type: Boolean, reflect: true }) preview = false;
+
   /** The notebook's title (kept when saving to a file). */
   @property() override title = '';
 
@@ -63,13 +70,34 @@ export class WgNotebook extends LitElement {
 
   private readonly ownHost = createNotebookHost(() => this.clientFactory?.() ?? createEngineClient());
 
-  /** The graph and client shared with the cells. */
+  /** The graph and client shared with the cells (a new object when `preview` changes, so cells hear of it). */
   @provide({ context: notebookContext })
-  readonly host: NotebookHost = this.ownHost;
+  host: NotebookHost = this.ownHost;
 
   /** The shared engine client (created on first use). */
   get client(): EngineClient {
     return this.host.client;
+  }
+
+  /** Leaves safe preview: every cell runs. */
+  run(): void {
+    this.preview = false;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('preview')) {
+      const own = this.ownHost;
+      this.host = this.preview
+        ? {
+            graph: own.graph,
+            get client() {
+              return own.client;
+            },
+            paused: true,
+          }
+        : own;
+    }
   }
 
   /** The value of a name defined by one of the cells, once computed. */

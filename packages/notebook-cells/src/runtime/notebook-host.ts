@@ -8,6 +8,8 @@ export interface NotebookHost {
   readonly graph: CellGraph;
   /** The shared engine client, created on first use. */
   readonly client: EngineClient;
+  /** Safe preview: cells show their source but run nothing until the notebook runs. */
+  readonly paused?: boolean;
 }
 
 /** Provided by `<wg-notebook>` to its cells. */
