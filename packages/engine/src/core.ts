@@ -15,6 +15,8 @@ export abstract class Trace {
     this.level = level;
   }
   abstract process(prim: AnyPrimitive, args: readonly Value[], params: unknown): Value;
+  /** Called when the program reads one of this trace's values as plain data (control flow, display). */
+  read?(tracer: Tracer): void;
 }
 
 export abstract class Tracer {
@@ -37,7 +39,7 @@ export abstract class Tracer {
   }
   /** JS arithmetic on a tracer reads its plain value, so `if (x > 0)` follows the numbers (AD is blind to control flow). */
   valueOf(): number {
-    const p = rawPrimal(this);
+    const p = readPrimal(this);
     return typeof p === 'number' ? p : p.item();
   }
   toString(): string {
@@ -78,7 +80,16 @@ export function dtypeOf(x: Value): DType {
   return dtypeOf(x.primal);
 }
 
-/** The plain number or Tensor under any number of tracers. */
+/** The plain value under any tracers, telling each trace that its value was read as data. */
+export function readPrimal(x: Value): Raw {
+  while (x instanceof Tracer) {
+    x.trace.read?.(x);
+    x = x.primal;
+  }
+  return x;
+}
+
+/** The plain number or Tensor under any number of tracers (for shapes and display: no read is recorded). */
 export function rawPrimal(x: Value): Raw {
   while (x instanceof Tracer) x = x.primal;
   return x;

@@ -23,6 +23,7 @@ export {
   tensor,
 } from './tensor.js';
 export * from './transforms.js';
+export { type JitExplanation, type Jitted, jit } from './jit.js';
 export { Dual, dualDerivative } from './dual.js';
 export { backward, Param, param, zeroGrad } from './param.js';
 export { formatValue, type Table, type TableRow, traceOf, WengertList } from './wengert-list.js';

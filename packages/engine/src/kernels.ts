@@ -274,11 +274,7 @@ export function broadcastTo(x: Raw, shape: Shape): Raw {
   if (typeof x !== 'number' && sameShape(xs, shape)) return x;
   const dtype = typeof x === 'number' ? 'float64' : x.dtype;
   const size = shapeSize(shape);
-  if (typeof x === 'number' || x.size === 1) {
-    const value = typeof x === 'number' ? x : x.data[0]!;
-    if (size >= FUSE_MIN_SIZE) return Tensor.fromFused({ kind: 'const', value }, shape, dtype);
-    return new Tensor(allocate(dtype, size).fill(value), shape);
-  }
+  if (typeof x === 'number' || x.size === 1) return constant(shape, typeof x === 'number' ? x : x.data[0]!, dtype);
   const out = allocate(dtype, size);
   const strides = broadcastStrides(xs, shape);
   const nd = shape.length;
@@ -296,6 +292,13 @@ export function broadcastTo(x: Raw, shape: Shape): Raw {
     }
   }
   return new Tensor(out, shape);
+}
+
+/** A tensor filled with one value (a pending constant when large: never written unless read). */
+export function constant(shape: Shape, value: number, dtype: DType): Tensor {
+  const size = shapeSize(shape);
+  if (size >= FUSE_MIN_SIZE) return Tensor.fromFused({ kind: 'const', value }, shape, dtype);
+  return new Tensor(allocate(dtype, size).fill(value), shape);
 }
 
 /** Copies the block `begin .. begin+size` of `x` (same rank). */

@@ -2,11 +2,12 @@
 // and its VJP rule (reverse mode), plus how the trace tables print it. Rules are written with engine ops,
 // so they are themselves differentiable: higher order and nesting come for free.
 // `nb` is the number of leading batch axes on tangents/cotangents (vector-mode jacfwd/jacrev), never on primals.
-import { shapeOf, type Value } from './core.js';
+import { dtypeOf, readPrimal, shapeOf, type Value } from './core.js';
 import {
   binaryKernel,
   broadcastTo as broadcastToK,
   concat as concatK,
+  constant,
   matmul as matmulK,
   pad as padK,
   prodOthers,
@@ -19,7 +20,7 @@ import {
   where as whereK,
 } from './kernels.js';
 import * as o from './ops.js';
-import { type Shape, sameShape, Tensor } from './tensor.js';
+import { type Shape, sameShape } from './tensor.js';
 
 type Maybe = Value | null;
 /** Which inputs want a cotangent: entry i is truthy when input i does (a tape node passes its inputs). */
@@ -48,6 +49,8 @@ export interface Primitive<P = undefined> {
   readonly nondiff?: boolean;
   /** Fast path for all-number arguments. */
   readonly scalar?: (...xs: number[]) => number;
+  /** The scalar rule as a JS expression in `x` (and `y`), for compiled straight-line code. */
+  readonly expr?: string;
 }
 
 // ---------- helpers shared by rules ----------
@@ -98,6 +101,7 @@ function unaryRule(
   return {
     name,
     scalar,
+    expr,
     eval: ([x]) => kernel(x!),
     jvp: ([x], [t], y) => times(t!, derivative(x!, y)),
     vjp: (ct, [x], y) => [times(ct, derivative(x!, y))],
@@ -122,6 +126,7 @@ function binaryRule(
   return {
     name,
     scalar,
+    expr,
     eval: ([a, b]) => kernel(a!, b!),
     jvp,
     vjp: (ct, [a, b], y, _p, nb, need) => {
@@ -151,8 +156,9 @@ function linearJvp(partials: (a: Value, b: Value, y: Value) => [Value | 1 | -1, 
 }
 
 function compareRule(name: string, expr: string): Primitive {
-  const { scalar, kernel } = binaryKernel(name, `(${expr}) ? 1 : 0`);
-  return { name, scalar, nondiff: true, eval: ([a, b]) => kernel(a!, b!), jvp: () => null, vjp: () => [null, null] };
+  const mask = `(${expr}) ? 1 : 0`;
+  const { scalar, kernel } = binaryKernel(name, mask);
+  return { name, scalar, expr: mask, nondiff: true, eval: ([a, b]) => kernel(a!, b!), jvp: () => null, vjp: () => [null, null] };
 }
 
 // ---------- reductions ----------
@@ -166,7 +172,10 @@ const shift = (axes: readonly number[], nb: number) => axes.map((a) => a + nb);
 const keptShape = (shape: Shape, axes: readonly number[]) => shape.map((d, i) => (axes.includes(i) ? 1 : d));
 
 /** Broadcasts a reduced (batched) cotangent back over the reduced axes. */
-function expandReduced(ct: Value, xShape: Shape, p: ReduceParams, nb: number): Value {
+function expandReduced(ct: Value, x: Value, p: ReduceParams, nb: number): Value {
+  const xShape = shapeOf(x);
+  // A plain-number cotangent is weakly typed: it takes the input's dtype (float32 stays float32).
+  if (typeof ct === 'number') return constant(xShape, ct, dtypeOf(x));
   const batch = shapeOf(ct).slice(0, nb);
   return o.broadcastTo(o.reshape(ct, [...batch, ...keptShape(xShape, p.axes)]), [...batch, ...xShape]);
 }
@@ -182,21 +191,19 @@ function extremumRule(name: 'max' | 'min'): Primitive<ReduceParams> {
     name,
     eval: ([x], p) => reduce(x!, p.axes, p.keepdims, name),
     jvp: ([x], [t], y, p, nb) => o.sum(o.mul(t!, extremumWeights(x!, y, p)), shift(p.axes, nb), p.keepdims),
-    vjp: (ct, [x], y, p, nb) => [o.mul(expandReduced(ct, shapeOf(x!), p, nb), extremumWeights(x!, y, p))],
+    vjp: (ct, [x], y, p, nb) => [o.mul(expandReduced(ct, x!, p, nb), extremumWeights(x!, y, p))],
   };
 }
 
 /** ∂prod/∂x_i = product of the other entries: out/x when no entry is zero, else computed exactly. */
 function prodPartial(x: Value, y: Value, p: ReduceParams): Value {
-  const raw = primalRaw(x);
+  // Branching on the values is data-dependent: readPrimal tells a compiling trace.
+  const raw = readPrimal(x);
   if (typeof raw !== 'number' && raw.data.some((v) => v === 0)) return prodOthers(raw, p.axes);
   return o.div(o.reshape(y, keptShape(shapeOf(x), p.axes)), x);
 }
 
-function primalRaw(x: Value): Raw {
-  while (typeof x !== 'number' && !(x instanceof Tensor)) x = x.primal;
-  return x;
-}
+
 
 // ---------- shape ops ----------
 
@@ -373,7 +380,7 @@ export const primitives = {
     name: 'sum',
     eval: ([x], p) => reduce(x!, p.axes, p.keepdims, 'sum'),
     jvp: (_x, [t], _y, p, nb) => o.sum(t!, shift(p.axes, nb), p.keepdims),
-    vjp: (ct, [x], _y, p, nb) => [expandReduced(ct, shapeOf(x!), p, nb)],
+    vjp: (ct, [x], _y, p, nb) => [expandReduced(ct, x!, p, nb)],
     show: { primal: ([a]) => `Σ ${a}`, partials: [() => times('1')] },
   } satisfies Primitive<ReduceParams>,
   max: extremumRule('max'),
@@ -382,7 +389,7 @@ export const primitives = {
     name: 'prod',
     eval: ([x], p) => reduce(x!, p.axes, p.keepdims, 'prod'),
     jvp: ([x], [t], y, p, nb) => o.sum(o.mul(t!, prodPartial(x!, y, p)), shift(p.axes, nb), p.keepdims),
-    vjp: (ct, [x], y, p, nb) => [o.mul(expandReduced(ct, shapeOf(x!), p, nb), prodPartial(x!, y, p))],
+    vjp: (ct, [x], y, p, nb) => [o.mul(expandReduced(ct, x!, p, nb), prodPartial(x!, y, p))],
   } satisfies Primitive<ReduceParams>,
 
   reshape: {

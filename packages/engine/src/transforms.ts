@@ -1,6 +1,6 @@
 // The transformations, JAX semantics in camelCase. Each call creates its own trace (its own tag), so
 // any nesting is safe. Reverse mode records a tape once; forward mode carries tangents (batched in vector mode).
-import { bind, enterLevel, exitTrace, rawPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
+import { bind, enterLevel, exitTrace, rawPrimal, readPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
 import { DomainError, NotDifferentiableError, ShapeError } from './errors.js';
 import { JvpTrace, JvpTracer } from './jvp.js';
 import type { Raw } from './kernels.js';
@@ -560,5 +560,5 @@ export function customVjp(f: Fn, forward: (...primals: Value[]) => [ValueLike, u
 
 /** The plain number or Tensor inside a possibly traced value (for display and control flow). */
 export function primal(x: ValueLike): Raw {
-  return rawPrimal(toValue(x));
+  return readPrimal(toValue(x));
 }
