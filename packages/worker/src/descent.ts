@@ -11,7 +11,8 @@ const POST_INTERVAL_MS = 16;
 
 /** A compiled loss as the engine's descent objective: x arrives as a plain array of numbers. */
 export function lossObjective(loss: CompiledLoss): engine.Objective {
-  const valueAndGrad = engine.valueAndGrad((x: number[]) => loss.fn(x) as engine.Value);
+  const f = (x: number[]) => loss.fn(x) as engine.Value;
+  const valueAndGrad = engine.valueAndGrad(f);
   return {
     valueAndGrad(x, grad) {
       return runLoss(loss, () => {
@@ -23,6 +24,13 @@ export function lossObjective(loss: CompiledLoss): engine.Objective {
     },
     value(x) {
       return runLoss(loss, () => toNumber(loss.fn(Array.from(x))));
+    },
+    // Newton-CG: ∇²f(x)·v forward-over-reverse.
+    hvp(x, v, out) {
+      runLoss(loss, () => {
+        const hv = engine.hvp(f, [Array.from(x)], [Array.from(v)]) as ArrayLike<unknown>;
+        for (let i = 0; i < out.length; i++) out[i] = toNumber(hv[i]);
+      });
     },
   };
 }

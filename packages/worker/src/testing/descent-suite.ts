@@ -19,6 +19,7 @@ const OPTIMIZERS: engine.OptimizerSpec[] = [
   { name: 'steepestDescent', norm: { name: 'linf' }, lr: 0.0005 },
   { name: 'momentum', lr: 0.0005, beta: 0.9 },
   { name: 'lbfgs' },
+  { name: 'newtonCg' },
 ];
 
 /** The same loss compiled in this thread and run by the engine's synchronous descent. */
@@ -56,6 +57,14 @@ export function descentSuite(kind: TransportKind): void {
       const run = await client.descend({ fn: f, x0: [-1.2, 1], optimizer, steps: 300 });
       expectSameRun(run, inThreadDescent(ROSENBROCK, [-1.2, 1], optimizer, 300));
       expect(run.x).toEqual(Array.from(run.points.subarray(run.steps * 2)));
+    });
+
+    it('finds the Rosenbrock minimum (1, 1) with Newton-CG (Hessian-vector products of the rewritten loss)', async () => {
+      const f = await client.define(ROSENBROCK);
+      const run = await client.descend({ fn: f, x0: [-1.2, 1], optimizer: { name: 'newtonCg' }, steps: 200 });
+      expect(run.stopReason).toBe('converged');
+      expect(run.x[0]).toBeCloseTo(1, 8);
+      expect(run.x[1]).toBeCloseTo(1, 8);
     });
 
     it('equals engine.descend of the same loss written with engine ops', async () => {
