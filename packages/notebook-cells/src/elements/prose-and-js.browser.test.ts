@@ -100,7 +100,9 @@ describe('<wg-js-cell> in a <wg-notebook>', () => {
       <wg-js-cell id="y"><script type="text/plain">const y = x + 1;</script></wg-js-cell>
       <wg-js-cell id="ok"><script type="text/plain">40 + 2</script></wg-js-cell>
     </wg-notebook>`);
-    for (const id of ['x', 'y']) await until(() => /circular definition/.test(error(root.querySelector(`#${id}`)!)));
+    await until(() => error(root.querySelector('#x')!).includes('circular definition: x → y → x'));
+    await until(() => error(root.querySelector('#y')!).includes('circular definition: y → x → y'));
+    await screenshot(root.querySelector('wg-notebook')!, 'cycle');
     await until(() => output(root.querySelector('#ok')!) === '42');
     expect(error(root.querySelector('#ok')!)).toBe('');
   });

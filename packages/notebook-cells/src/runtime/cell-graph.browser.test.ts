@@ -60,8 +60,8 @@ describe('CellGraph with JavaScript cells', () => {
     const y = new Probe();
     graph.define(x, jsCell('const x = y + 1;'), x.report);
     graph.define(y, jsCell('const y = x + 1;'), y.report);
-    expect(errorOf(await x.until(rejected))).toMatch(/circular definition/);
-    expect(errorOf(await y.until(rejected))).toMatch(/circular definition/);
+    expect(errorOf(await x.until(rejected))).toBe('circular definition: x → y → x');
+    expect(errorOf(await y.until(rejected))).toBe('circular definition: y → x → y');
   });
 
   it('shows a duplicate name as an error in both defining cells, and recovers after a rename', async () => {

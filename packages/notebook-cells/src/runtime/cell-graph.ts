@@ -21,6 +21,7 @@ export type CellStatus = { state: 'pending' } | { state: 'fulfilled'; value: unk
 
 interface DefinedCell {
   main: Variable;
+  inputs: readonly string[];
   outputs: Variable[];
   names: string[];
   mainStatus: CellStatus;
@@ -53,6 +54,7 @@ export class CellGraph {
     if (!cell) {
       const fresh: DefinedCell = {
         main: undefined as unknown as Variable,
+        inputs: [],
         outputs: [],
         names: [],
         mainStatus: { state: 'pending' },
@@ -85,6 +87,7 @@ export class CellGraph {
     const outputs = definition.output === undefined ? [...(definition.outputs ?? [])] : [];
     const mainName = definition.output ?? (outputs.length ? `cell ${++cellCounter}` : null);
     cell.names = definition.output === undefined ? outputs : [definition.output];
+    cell.inputs = definition.inputs;
     cell.main.define(mainName, inputs, body);
     for (const name of outputs) {
       const owner = cell;
@@ -136,6 +139,41 @@ export class CellGraph {
 
   private publish(cell: DefinedCell): void {
     const [outputError] = cell.outputErrors.values();
-    cell.report(cell.outputErrors.size ? { state: 'rejected', error: outputError } : cell.mainStatus);
+    const status: CellStatus = cell.outputErrors.size ? { state: 'rejected', error: outputError } : cell.mainStatus;
+    cell.report(status.state === 'rejected' ? { state: 'rejected', error: this.explain(cell, status.error) } : status);
+  }
+
+  /** "circular definition" becomes "circular definition: a → b → a", naming the cycle through this cell. */
+  private explain(cell: DefinedCell, error: unknown): unknown {
+    if (!(error instanceof Error) || error.message !== 'circular definition') return error;
+    const cycle = this.cycleThrough(cell);
+    if (!cycle) return error;
+    const explained = new Error(`circular definition: ${cycle.join(' → ')}`);
+    explained.name = error.name;
+    return explained;
+  }
+
+  /** The names of a dependency cycle that starts and ends at one of `cell`'s names, if any. */
+  private cycleThrough(cell: DefinedCell): string[] | undefined {
+    const definer = new Map<string, DefinedCell>();
+    for (const other of this.cells.values()) for (const name of other.names) definer.set(name, other);
+    for (const start of cell.names) {
+      // Depth-first over "name → the names its defining cell reads".
+      const path: string[] = [start];
+      const visited = new Set<string>();
+      const search = (name: string): boolean => {
+        for (const input of definer.get(name)?.inputs ?? []) {
+          if (input === start) return path.push(input) > 0;
+          if (visited.has(input) || !definer.has(input)) continue;
+          visited.add(input);
+          path.push(input);
+          if (search(input)) return true;
+          path.pop();
+        }
+        return false;
+      };
+      if (search(start)) return path;
+    }
+    return undefined;
   }
 }
