@@ -141,6 +141,14 @@ describe('stop reasons and recording', () => {
     expect(t.steps).toBe(20);
     expect(t.points.length).toBe(21 * 2);
   });
+  it('recordPoints: false keeps only losses, norms, step sizes and the final x (memory stays flat for large n)', () => {
+    const n = 100000;
+    const t = descend(diagonalQuadratic(new Array(n).fill(1)), new Float64Array(n).fill(1), sgd({ lr: 0.5 }), { steps: 5, recordPoints: false });
+    expect(t.points.length).toBe(0);
+    expect(t.losses.length).toBe(6);
+    expect(t.losses[5]).toBeCloseTo(0.5 * n * 0.5 ** 10, 6);
+    expect((t.x as Float64Array)[0]).toBeCloseTo(0.5 ** 5, 15);
+  });
   it('records points, losses, gradient norms and step sizes consistently', () => {
     const t = descend(rosenbrock, Float64Array.of(-1.2, 1), adam({ lr: 0.05 }), { steps: 50 });
     for (let k = 0; k < t.steps; k++) {

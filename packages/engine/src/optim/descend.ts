@@ -15,7 +15,7 @@ export interface Trajectory {
   readonly n: number;
   /** Number of steps taken (k). */
   readonly steps: number;
-  /** (k+1)·n values: point i is points.subarray(i·n, (i+1)·n). */
+  /** (k+1)·n values: point i is points.subarray(i·n, (i+1)·n). Empty if `recordPoints` was false. */
   readonly points: Float64Array;
   /** f at each point (k+1). */
   readonly losses: Float64Array;
@@ -56,6 +56,11 @@ export interface DescendOptions {
   signal?: AbortSignal;
   /** onProgress / chunk period in steps (default 1 for onProgress, 100 for chunks). */
   every?: number;
+  /**
+   * Keep every point (default true). For large n, false keeps memory flat: `points` (and chunks'
+   * points) stay empty, while losses, gradient norms, step sizes and the final `x` are still recorded.
+   */
+  recordPoints?: boolean;
   onProgress?: (p: Progress) => void;
 }
 
@@ -80,6 +85,7 @@ class Run {
   private readonly transform: Transform;
   state: OptState;
   readonly points: Growable;
+  private readonly recordPoints: boolean;
   readonly losses = new Growable();
   readonly gradNorms = new Growable();
   readonly stepSizes = new Growable();
@@ -111,7 +117,8 @@ class Run {
     this.gBlocks = viewBlocks(this.g, shapes);
     this.uBlocks = viewBlocks(this.u, shapes);
     this.state = this.transform.init(this.xBlocks);
-    this.points = new Growable(this.n * 64);
+    this.recordPoints = options.recordPoints ?? true;
+    this.points = new Growable(this.recordPoints ? this.n * Math.min(64, (options.steps ?? 1000) + 1) : 1);
     this.tol = options.tol ?? 1e-8;
     this.maxSteps = options.steps ?? 1000;
     this.divergeAbove = options.divergeAbove ?? Number.NaN;
@@ -153,7 +160,7 @@ class Run {
       if (!Number.isFinite(v)) finite = false;
     }
     const gradNorm = Math.sqrt(gg);
-    this.points.pushAll(this.x);
+    if (this.recordPoints) this.points.pushAll(this.x);
     this.losses.push(f);
     this.gradNorms.push(gradNorm);
     if (Number.isNaN(this.divergeAbove)) this.divergeAbove = 1e10 * Math.max(1, Math.abs(f));
@@ -188,7 +195,7 @@ class Run {
     return {
       from,
       count: to - from,
-      points: this.points.view(from * n, to * n).slice(),
+      points: this.recordPoints ? this.points.view(from * n, to * n).slice() : new Float64Array(0),
       losses: this.losses.view(from, to).slice(),
       gradNorms: this.gradNorms.view(from, to).slice(),
       stepSizes: this.stepSizes.view(fromStep).slice(),
