@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../tensor.js';
 import { adam, coordinateDescent, dualScaledSteepestDescent, fixedLengthSteepestDescent, lbfgs, newtonCg, sgd, signDescent, steepestDescent } from './aliases.js';
+import { maxComposite, sumComposite } from './composite-norms.js';
 import { descend } from './descend.js';
+import { spectral } from './matrix-norms.js';
+import type { Objective } from './objective.js';
 import { armijo } from './line-search.js';
 import { scaleByNewtonCg } from './newton-cg.js';
 import { cosineDecay, exponentialDecay, warmupCosineDecay } from './schedules.js';
@@ -36,6 +39,46 @@ describe('one dual-scaled step on ½xᵀdiag(1,10)x from (1, −0.5), λ = smoot
   it('sign descent from (1, 1) with λ = 11 lands exactly on the optimum', () => {
     const t = descend(quad, Float64Array.of(1, 1), dualScaledSteepestDescent(linf(), 1 / 11), { steps: 1 });
     expect(point(t, 1)).toEqual([0, 0]);
+  });
+});
+
+describe('the one steepest descent with a modular norm (anchor §2.3 composite example)', () => {
+  it('dual-scaled step on ⟨G, W⟩: ΔW₁ = −η·(1, −1), ΔW₂ = −(η/2)·[[−3,5],[5,3]]/√34 with η = (7 + √34/2)/λ', () => {
+    const G = [3, -4, 1, 2, 3, 4]; // G₁ = (3, −4), G₂ = [[1,2],[3,4]]
+    const linear: Objective = {
+      valueAndGrad(x, g) {
+        g.set(G);
+        return x.reduce((s, v, i) => s + v * G[i]!, 0);
+      },
+    };
+    const norm = maxComposite([
+      { norm: linf(), scale: 1 },
+      { norm: spectral({ method: 'svd' }), scale: 2 },
+    ]);
+    const lambda = 4;
+    const x0 = [tensor([0, 0]), tensor([[0, 0], [0, 0]])];
+    const t = descend(linear, x0, dualScaledSteepestDescent(norm, 1 / lambda), { steps: 1 });
+    const eta = (7 + Math.sqrt(34) / 2) / lambda;
+    const r = Math.sqrt(34);
+    const expected = [-eta, eta, ...[-3, 5, 5, 3].map((v) => (-(eta / 2) * v) / r)];
+    for (const [i, v] of Array.from(t.points.subarray(6)).entries()) expect(v).toBeCloseTo(expected[i]!, 12);
+    // both blocks saturate: max(1·‖ΔW₁‖∞, 2·‖ΔW₂‖₂) = η in each block, and ⟨G, ΔW⟩ = −λη²
+    const [w1, w2] = t.x as [Tensor, Tensor];
+    expect(linf().norm(w1)).toBeCloseTo(eta, 12);
+    expect(2 * spectral().norm(w2)).toBeCloseTo(eta, 12);
+    expect(t.losses[1]).toBeCloseTo(-lambda * eta * eta, 10);
+  });
+  it('the sum-composite moves only block 1', () => {
+    const norm = sumComposite([
+      { norm: linf(), scale: 1 },
+      { norm: spectral({ method: 'svd' }), scale: 2 },
+    ]);
+    const opt = dualScaledSteepestDescent(norm, 1);
+    const params = [tensor([0, 0]), tensor([[0, 0], [0, 0]])];
+    const { updates } = opt.update([tensor([3, -4]), tensor([[1, 2], [3, 4]])], opt.init(params), params);
+    const [u1, u2] = updates as [Tensor, Tensor];
+    expect(Array.from(u1.data)).toEqual([-7, 7]);
+    expect(Array.from(u2.data, (v) => v + 0)).toEqual([0, 0, 0, 0]);
   });
 });
 
