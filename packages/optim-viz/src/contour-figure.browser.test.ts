@@ -114,6 +114,7 @@ describe('contourFigure', () => {
     expect(text).toContain('step 1');
     expect(text).toContain(`point (${Number(x.toPrecision(4))}, ${Number(y.toPrecision(4))})`);
     expect(text).toContain(`loss ${Number(rosenbrock([x, y]).toPrecision(6))}`);
+    await page.screenshot({ element: figure.element, path: '../artifacts/contour-hover-light.png' });
   });
 
   test('hover away from the runs shows the loss surface value', async () => {
@@ -202,6 +203,14 @@ describe('contourFigure', () => {
     expect((figure.element as Graph).data[1]!.x).toHaveLength(31);
   });
 
+  test('equalAspect draws one unit of x as long as one unit of y', async () => {
+    const figure = await draw(makeContainer(), { grid: gridOf(bowl, [-2, 2], [-1, 1], 41, 21), trajectories: [], equalAspect: true });
+    const graph = figure.element;
+    const area = plotArea(graph);
+    const { x, y } = axisRanges(graph);
+    expect(area.width / (x[1] - x[0])).toBeCloseTo(area.height / (y[1] - y[0]), 0);
+  });
+
   test('update replaces the runs and the grid', async () => {
     const figure = await draw(makeContainer());
     const graph = figure.element as Graph;
@@ -262,6 +271,9 @@ describe('contourFigure', () => {
     expect(paper.style.background).toBe('rgb(13, 17, 23)');
     expect(figure.element.querySelector<SVGElement>('.xtick text')!.style.fill).toBe('rgb(230, 237, 243)');
     await page.screenshot({ element: figure.element, path: '../artifacts/contour-dark.png' });
+    const run = rosenbrockRuns()[2]!;
+    expect(await hoverAt(figure.element, pointOf(run, run.losses.length - 1))).toContain('end');
+    await page.screenshot({ element: figure.element, path: '../artifacts/contour-hover-dark.png' });
 
     const themed = makeContainer();
     themed.style.setProperty('--brand-ink', 'oklch(0.9 0.02 250)');

@@ -19,7 +19,7 @@ export function baseLayout(theme: Theme, title: string | undefined): Partial<Lay
     colorway: theme.series,
     ...(title ? { title: { text: escapeLabel(title), x: 0.01, xanchor: 'left', font: { ...font, size: 14 } } } : {}),
     margin: { l: 64, r: 24, t: title ? 64 : 40, b: 52 },
-    hoverlabel: { bgcolor: theme.bg, bordercolor: theme.muted, font: { ...font } },
+    hoverlabel: { bgcolor: theme.bg, bordercolor: theme.muted, font: { ...font }, align: 'left' },
     legend: {
       bgcolor: 'rgba(0,0,0,0)',
       font: { ...font },

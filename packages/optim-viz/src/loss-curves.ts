@@ -110,9 +110,9 @@ function curve(run: Run, theme: Theme, steps: Float64Array, values: Float64Array
   return {
     type: 'scatter',
     mode: 'lines',
-    uid: `run-${run.colorIndex}-${panel}`,
+    uid: `run-${run.key}-${panel}`,
     name: escapeLabel(run.name),
-    legendgroup: `run-${run.colorIndex}`,
+    legendgroup: `run-${run.key}`,
     showlegend: yaxis === 'y',
     xaxis: 'x',
     yaxis,

@@ -15,11 +15,10 @@ export function runTraces2d(run: Run, theme: Theme): Data[] {
   const { x, y, hover } = runColumns(run);
   const name = escapeLabel(run.name);
   const last = run.count - 1;
-  const reason = run.stopReason ? `<br>stopped: ${escapeLabel(run.stopReason)}` : '';
-  const hovertemplate = (what: string) =>
-    `<b>${name}</b>${what}<br>step %{customdata[0]}<br>point %{customdata[2]}<br>loss %{customdata[1]:.6~g}<extra></extra>`;
-  // Plotly puts uids into CSS selectors, so they are built from the run's index, never its name.
-  const group = `run-${run.colorIndex}`;
+  const customdata = withEndTags(run, hover);
+  const hovertemplate = HOVER_TEMPLATE(name);
+  // Plotly puts uids into CSS selectors, so they are built from the run's key, never its name.
+  const group = `run-${run.key}`;
   return [
     {
       type: 'scatter',
@@ -29,10 +28,10 @@ export function runTraces2d(run: Run, theme: Theme): Data[] {
       mode: run.count <= MAX_MARKED_POINTS ? 'lines+markers' : 'lines',
       x,
       y,
-      customdata: hover,
+      customdata,
       line: { color, width: 2 },
       marker: { color, size: 5 },
-      hovertemplate: hovertemplate(''),
+      hovertemplate,
     },
     {
       type: 'scatter',
@@ -43,9 +42,9 @@ export function runTraces2d(run: Run, theme: Theme): Data[] {
       mode: 'markers',
       x: [x[0]!],
       y: [y[0]!],
-      customdata: [hover[0]!],
+      customdata: [customdata[0]!],
       marker: { symbol: 'circle', size: 12, color: theme.bg, line: { color, width: 3 } },
-      hovertemplate: hovertemplate(' · start'),
+      hovertemplate,
     },
     {
       type: 'scatter',
@@ -56,9 +55,23 @@ export function runTraces2d(run: Run, theme: Theme): Data[] {
       mode: 'markers',
       x: [x[last]!],
       y: [y[last]!],
-      customdata: [hover[last]!],
+      customdata: [customdata[last]!],
       marker: { symbol: 'x', size: 13, color, line: { color: theme.bg, width: 1.5 } },
-      hovertemplate: hovertemplate(` · end${reason}`),
+      hovertemplate,
     },
   ];
+}
+
+/** Hover label of every point of a run; `customdata` is `[step, loss, point, tag]`. */
+export const HOVER_TEMPLATE = (name: string) =>
+  `<b>${name}</b>%{customdata[3]}<br>step %{customdata[0]}<br>point %{customdata[2]}<br>loss %{customdata[1]:.6~g}<extra></extra>`;
+
+/**
+ * Adds the tag " · start" / " · end" (with the stop reason) to the first and last point. The path
+ * carries the tags too, since hover may pick its point rather than the marker drawn on top of it.
+ */
+export function withEndTags(run: Run, hover: readonly [number, number, string][]): [number, number, string, string][] {
+  const last = hover.length - 1;
+  const end = ` · end${run.stopReason ? `<br>stopped: ${escapeLabel(run.stopReason)}` : ''}`;
+  return hover.map(([step, loss, point], t) => [step, loss, point, t === last ? end : t === 0 ? ' · start' : '']);
 }

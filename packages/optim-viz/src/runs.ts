@@ -3,7 +3,9 @@ import type { Trajectory, TrajectoryChunk } from './types.js';
 /** A trajectory held in growable buffers so streamed chunks append in amortised O(chunk). */
 export interface Run {
   readonly name: string;
-  /** Order of first appearance; picks the run's colour so it stays put while others come and go. */
+  /** Stable per name for the figure's life: plotly matches traces across redraws by uids built from it. */
+  readonly key: number;
+  /** Position in the legend, which picks the colour: the k-th run gets `--wg-series-k`, like a swatch list. */
   readonly colorIndex: number;
   /** Coordinates per point, known once the first point arrives (0 before). */
   dimension: number;
@@ -19,7 +21,7 @@ export interface Run {
 /** The runs a figure shows, in legend order. */
 export class RunStore {
   #runs: Run[] = [];
-  #colorIndices = new Map<string, number>();
+  #keys = new Map<string, number>();
 
   get runs(): readonly Run[] {
     return this.#runs;
@@ -28,10 +30,10 @@ export class RunStore {
   /** Replaces every run. Names must be unique. */
   set(trajectories: readonly Trajectory[]): void {
     const names = new Set<string>();
-    this.#runs = trajectories.map((trajectory) => {
+    this.#runs = trajectories.map((trajectory, position) => {
       if (names.has(trajectory.name)) throw new Error(`two trajectories are named "${trajectory.name}"`);
       names.add(trajectory.name);
-      const run = this.#create(trajectory.name);
+      const run = this.#create(trajectory.name, position);
       append(run, trajectory);
       run.stopReason = trajectory.stopReason;
       return run;
@@ -42,21 +44,32 @@ export class RunStore {
   extend(name: string, chunk: TrajectoryChunk): void {
     let run = this.#runs.find((candidate) => candidate.name === name);
     if (!run) {
-      run = this.#create(name);
+      run = this.#create(name, this.#runs.length);
       this.#runs.push(run);
     }
     append(run, chunk);
     if (chunk.stopReason !== undefined) run.stopReason = chunk.stopReason;
   }
 
-  #create(name: string): Run {
-    let colorIndex = this.#colorIndices.get(name);
-    if (colorIndex === undefined) {
-      colorIndex = this.#colorIndices.size;
-      this.#colorIndices.set(name, colorIndex);
+  #create(name: string, colorIndex: number): Run {
+    let key = this.#keys.get(name);
+    if (key === undefined) {
+      key = this.#keys.size;
+      this.#keys.set(name, key);
     }
     const empty = new Float64Array(0);
-    return { name, colorIndex, dimension: 0, count: 0, gradCount: 0, points: empty, losses: empty, gradNorms: empty, stopReason: undefined };
+    return {
+      name,
+      key,
+      colorIndex,
+      dimension: 0,
+      count: 0,
+      gradCount: 0,
+      points: empty,
+      losses: empty,
+      gradNorms: empty,
+      stopReason: undefined,
+    };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Data, Scene } from 'plotly.js-dist';
 import { type Figure, type FigureOptions, mountFigure } from './figure.js';
 import { baseLayout } from './layout.js';
+import { HOVER_TEMPLATE, withEndTags } from './run-traces.js';
 import { escapeLabel, type Run, RunStore, runColumns } from './runs.js';
 import { seriesColor, type Theme } from './theme.js';
 import type { Grid, Trajectory, TrajectoryChunk, ZScale } from './types.js';
@@ -153,11 +154,11 @@ function pathTraces(run: Run, theme: Theme, transform: ZTransform, lift: number)
   const { x, y, losses, hover } = runColumns(run);
   const z = losses.map((loss) => transform.apply(loss) + lift);
   const name = escapeLabel(run.name);
-  const group = `run-${run.colorIndex}`;
+  const group = `run-${run.key}`;
   const last = run.count - 1;
-  const hovertemplate = (what: string) =>
-    `<b>${name}</b>${what}<br>step %{customdata[0]}<br>point %{customdata[2]}<br>loss %{customdata[1]:.6~g}<extra></extra>`;
-  const marker = (t: number, what: string, symbol: 'circle-open' | 'diamond', uid: string): Data => ({
+  const customdata = withEndTags(run, hover);
+  const hovertemplate = HOVER_TEMPLATE(name);
+  const marker = (t: number, symbol: 'circle-open' | 'diamond', uid: string): Data => ({
     type: 'scatter3d',
     uid: `${group}-${uid}`,
     name: `${name} ${uid}`,
@@ -167,9 +168,9 @@ function pathTraces(run: Run, theme: Theme, transform: ZTransform, lift: number)
     x: [x[t]!],
     y: [y[t]!],
     z: [z[t]!],
-    customdata: [hover[t]!],
+    customdata: [customdata[t]!],
     marker: { symbol, size: 7, color, line: { color, width: 3 } },
-    hovertemplate: hovertemplate(what),
+    hovertemplate,
   });
   return [
     {
@@ -181,13 +182,13 @@ function pathTraces(run: Run, theme: Theme, transform: ZTransform, lift: number)
       x,
       y,
       z,
-      customdata: hover,
+      customdata,
       line: { color, width: 5 },
       // Its shadow on the floor stays visible where a steep valley wall hides the path itself.
       projection: { z: { show: true, opacity: 0.7 } },
-      hovertemplate: hovertemplate(''),
+      hovertemplate,
     },
-    marker(0, ' · start', 'circle-open', 'start'),
-    marker(last, ` · end${run.stopReason ? `<br>stopped: ${escapeLabel(run.stopReason)}` : ''}`, 'diamond', 'end'),
+    marker(0, 'circle-open', 'start'),
+    marker(last, 'diamond', 'end'),
   ];
 }
