@@ -1,5 +1,17 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { chromiumBrowser, reporters } from '../../vitest.shared.ts';
+import { CHROMIUM_ARGS, chromiumBrowser, reporters } from '../../vitest.shared.ts';
+
+// The shared Chromium, in a page large enough that the tested page is not scaled down to fit the
+// runner's UI: element screenshots then come out at their real size.
+const browser = {
+  ...chromiumBrowser,
+  provider: playwright({
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    contextOptions: { viewport: { width: 1400, height: 2300 } },
+  }),
+  viewport: { width: 1100, height: 2000 },
+};
 
 export default defineConfig({
   // plotly (through optim-viz) and CodeMirror are reached lazily; pre-bundle them up front so Vite does
@@ -17,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.ts'],
-          browser: { ...chromiumBrowser, viewport: { width: 1100, height: 2000 } },
+          browser,
           // Real workers and plotly (4.7 MB, 10–50 s to load on a busy two-core machine) take their time.
           testTimeout: 120_000,
           hookTimeout: 180_000,
