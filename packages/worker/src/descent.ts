@@ -49,12 +49,16 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   }
   const objective = lossObjective(loss);
   const x0 = Float64Array.from(spec.x0);
-  const options: engine.DescendOptions = { every: stepsPerChunk(objective, x0, spec.optimizer), signal: controller.signal };
+  const costKey = `${loss.id} ${JSON.stringify(spec.optimizer)}`;
+  const stepMs = stepCosts.get(costKey) ?? measureStepMs(objective, x0, spec.optimizer);
+  const every = Math.max(1, Math.min(100_000, Math.round(CHUNK_WORK_MS / stepMs)));
+  const options: engine.DescendOptions = { every, signal: controller.signal };
   if (spec.steps !== undefined) options.steps = spec.steps;
   if (spec.tol !== undefined) options.tol = spec.tol;
   if (spec.divergeAbove !== undefined) options.divergeAbove = spec.divergeAbove;
   const coalescer = new ChunkCoalescer(x0.length, (chunk) => port?.postMessage({ type: 'progress', chunk } satisfies RunMessage, transferList(chunk)));
   try {
+    const started = performance.now();
     const run = engine.descendAsync(objective, x0, spec.optimizer, options);
     for (;;) {
       // Ask for the next chunk from a fresh task: the engine's setTimeout(0) then stays unnested,
@@ -64,6 +68,8 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
       if (next.done) {
         coalescer.flush();
         const t = next.value;
+        // The next run of this loss and optimizer sizes its chunks from this one: no calibration needed.
+        if (t.steps >= every) stepCosts.set(costKey, (performance.now() - started) / t.steps);
         return {
           n: t.n,
           steps: t.steps,
@@ -95,17 +101,25 @@ function freshTask(): Promise<void> {
   });
 }
 
+/** Milliseconds per step by loss id and optimizer, from the last finished run. */
+const stepCosts = new Map<string, number>();
+
+/** Drops what was learned about a loss (it was redefined). */
+export function forgetStepCosts(id: string): void {
+  for (const key of stepCosts.keys()) if (key.startsWith(`${id} `)) stepCosts.delete(key);
+}
+
 /**
- * How many steps take about CHUNK_WORK_MS, from timing a short throwaway run of the same loss and
- * optimizer (gradient and update both count; the loss may be cheap next to an L-BFGS update).
+ * Milliseconds per step, from timing a short throwaway run of the same loss and optimizer
+ * (gradient and update both count; the loss may be cheap next to an L-BFGS update).
  */
-function stepsPerChunk(objective: engine.Objective, x0: Float64Array, optimizer: engine.OptimizerSpec): number {
+function measureStepMs(objective: engine.Objective, x0: Float64Array, optimizer: engine.OptimizerSpec): number {
   let steps = 1;
   for (;;) {
     const start = performance.now();
     engine.descend(objective, x0, optimizer, { steps, tol: -1 });
     const elapsed = performance.now() - start;
-    if (elapsed >= 1 || steps >= 4096) return Math.max(1, Math.min(100_000, Math.round((CHUNK_WORK_MS * steps) / Math.max(elapsed, 1e-3))));
+    if (elapsed >= 1 || steps >= 4096) return Math.max(elapsed, 1e-3) / steps;
     steps *= 4;
   }
 }

@@ -1,7 +1,7 @@
 import * as engine from '@wengert/engine';
 import { type CompiledLoss, compileLoss, runLoss } from './compile/define.js';
 import { createOperatorRuntime } from './compile/runtime.js';
-import { runDescent } from './descent.js';
+import { forgetStepCosts, runDescent } from './descent.js';
 import { engineBackend, toNumber, toPlain } from './engine-backend.js';
 import { EngineError, serializeError } from './errors.js';
 import { gridPoint } from './grid.js';
@@ -56,6 +56,7 @@ export function createWorkerApi() {
     define(id: string, source: string): Reply<null> {
       try {
         losses.set(id, compileLoss(source, runtime, id));
+        forgetStepCosts(id);
         return { ok: true, value: null };
       } catch (error) {
         return { ok: false, error: serializeError(error, id) };
@@ -63,6 +64,7 @@ export function createWorkerApi() {
     },
 
     forget(id: string): Reply<boolean> {
+      forgetStepCosts(id);
       return { ok: true, value: losses.delete(id) };
     },
 
