@@ -1,5 +1,6 @@
 import { userEvent } from 'vitest/browser';
 import { loadPlotly } from '@wengert/optim-viz';
+import { createEngineClient } from '@wengert/worker';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DescentResult } from '../runtime/descent-run.js';
 import { cleanup, mount, screenshot, shadowText, until } from './test-support.js';
@@ -64,6 +65,23 @@ describe('<wg-loss-cell>', () => {
     await until(() => cell.shadowRoot!.querySelector('wg-code-editor')!.shadowRoot!.querySelector('.cm-wg-error-line'));
     expect(cell.shadowRoot!.querySelector('wg-code-editor')!.shadowRoot!.querySelector('.cm-wg-error-line')?.textContent).toContain('x[0] * * 2');
     await screenshot(cell, 'loss-cell-error');
+  });
+});
+
+describe('a runaway loss', () => {
+  it('shows the timeout in the cell, and the cell works again once the loss is fixed', async () => {
+    const root = mount(`<wg-notebook><wg-loss-cell name="spin" point="3, 4" compact><script type="text/plain">
+      x => { let s = 0; while (true) s += x[0]; return s; }
+    </script></wg-loss-cell></wg-notebook>`);
+    const notebook = root.querySelector('wg-notebook') as WgNotebook;
+    notebook.clientFactory = () => createEngineClient({ timeBudgetMs: 1500 });
+    const cell = root.querySelector('wg-loss-cell') as WgLossCell;
+    // The loop never returns: the worker is terminated and respawned, and the call fails with a message.
+    await until(() => shadowText(cell, '[part=error]'));
+    expect(notebook.client.restarts).toBeGreaterThanOrEqual(1);
+    cell.value = 'x => Math.hypot(x[0], x[1])';
+    await until(() => shadowText(cell, '[data-testid=value]') === '5');
+    expect(shadowText(cell, '[part=error]')).toBe('');
   });
 });
 
