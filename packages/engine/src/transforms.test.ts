@@ -8,6 +8,7 @@ import {
   customJvp,
   customVjp,
   div,
+  dot,
   exp,
   explainJacobian,
   grad,
@@ -20,10 +21,13 @@ import {
   linearize,
   log,
   lt,
+  logSoftmax,
   matmul,
   mean,
   min,
   mul,
+  neg,
+  norm,
   ones,
   primal,
   prod,
@@ -564,6 +568,112 @@ describe('mode choice', () => {
     const J2 = jacfwd((t: Value) => stack([t, square(t), sin(t)]))(0.5) as Tensor;
     expect(J2.shape).toEqual([3, 1]);
     expectClose(J2, [[1], [1], [Math.cos(0.5)]], 1e-15);
+  });
+});
+
+describe('control flow, trees and deeper compositions', () => {
+  test('AD is blind to control flow: branches and loops follow the numbers', () => {
+    const f = (x: Value) => (Number(x) > 0 ? mul(x, x) : neg(x));
+    expectClose(D(f)(3), 6);
+    expectClose(D(f)(-2), -1);
+    // 30 Newton steps for √a: the derivative of the loop is d√a/da = 1 / (2√a).
+    const newton = (a: Value) => {
+      let x: Value = 1;
+      for (let i = 0; i < 30; i++) x = mul(0.5, add(x, div(a, x)));
+      return x;
+    };
+    expectClose(D(newton)(2), 1 / (2 * Math.SQRT2), 1e-14);
+  });
+
+  test('long chains (20 000 ops) differentiate without stack overflow', () => {
+    const f = (x: Value) => {
+      let y = x;
+      for (let i = 0; i < 20000; i++) y = add(mul(y, 0.9999), 0.0001);
+      return y;
+    };
+    expectClose(D(f)(1), 0.9999 ** 20000, 1e-9);
+  });
+
+  test('jvp and linearize take and return trees', () => {
+    const f = (p: { a: Value; b: Value[] }) => ({ s: add(p.a, p.b[0]!), t: mul(p.b[1]!, p.a) });
+    expectClose(jvp(f, [{ a: 2, b: [3, 4] }], [{ a: 1, b: [0, 1] }]), [
+      { s: 5, t: 8 },
+      { s: 1, t: 6 },
+    ]);
+    const [out, lin] = linearize((p: { a: Value }) => [mul(p.a, p.a)], { a: tensor([1, 2]) });
+    expectClose(out, [[1, 4]]);
+    expectClose(lin({ a: tensor([1, 1]) }), [[2, 4]]);
+  });
+
+  test('vjp of tree outputs takes a cotangent tree', () => {
+    const [out, pullback] = vjp((x: Value) => ({ a: mul(x, 2), b: sum(x) }), tensor([1, 2]));
+    expectClose(out, { a: [2, 4], b: 3 });
+    expectClose(pullback({ a: tensor([1, 0]), b: 3 }), [[5, 3]]);
+  });
+
+  test('jacobian of tree inputs and tree outputs flattens both in order', () => {
+    expectClose(jacobian((p: { w: Value; b: Value }) => add(mul(p.w, tensor([1, 2])), p.b))({ w: tensor([1, 1]), b: 3 }), [
+      [1, 0, 1],
+      [0, 2, 1],
+    ]);
+    expectClose(jacobian((x: Value) => [mul(x, 2), { s: sum(x) }])(tensor([1, 2])), [
+      [2, 0],
+      [0, 2],
+      [1, 1],
+    ]);
+  });
+
+  test('nested vector modes: jacfwd of jacfwd, jacfwd inside grad, vjp inside vjp', () => {
+    // x ↦ jacfwd(y ↦ x·y)(y0) = diag(x), whose Jacobian picks x0 and x1.
+    expectClose(jacfwd((x: Value) => jacfwd((y: Value) => mul(x, y))(tensor([1, 2])))(tensor([3, 4])), [
+      [1, 0],
+      [0, 0],
+      [0, 0],
+      [0, 1],
+    ]);
+    // Σ jacfwd(x ↦ s x²)(1, 2) = 2s(1 + 2) ⇒ d/ds = 6.
+    expectClose(D((s: Value) => sum(jacfwd((x: Value) => mul(s, square(x)))(tensor([1, 2]))))(3), 6);
+    const [, pullback] = vjp((x: Value) => vjp((y: Value) => mul(x, y), 2)[1](1)[0], 5);
+    expectClose(pullback(1), [1]);
+  });
+
+  test('Hessian of a function of a matrix is [4, 4]: (M²)₀₀ = m₀₀² + m₀₁m₁₀', () => {
+    const f = (m: Value) => sum(mul(matmul(m, m), tensor([
+      [1, 0],
+      [0, 0],
+    ])));
+    expectClose(hessian(f)(tensor([
+      [1, 2],
+      [3, 4],
+    ])), [
+      [2, 0, 0, 0],
+      [0, 0, 1, 0],
+      [0, 1, 0, 0],
+      [0, 0, 0, 0],
+    ]);
+  });
+
+  test('stopGradient under jacfwd and hessian', () => {
+    expectClose(jacfwd((x: Value) => mul(x, stopGradient(x)))(tensor([2, 3])), [
+      [2, 0],
+      [0, 3],
+    ]);
+    expectClose(hessian((x: Value) => sum(mul(square(x), stopGradient(x))))(tensor([2, 3])), [
+      [4, 0],
+      [0, 6],
+    ]);
+  });
+
+  test('norms, logSoftmax and dot have their analytic gradients', () => {
+    const x = tensor([3, -4]);
+    expectClose(grad((a: Value) => norm(a))(x), [0.6, -0.8], 1e-15);
+    expectClose(grad((a: Value) => norm(a, 1))(x), [1, -1]);
+    expectClose(grad((a: Value) => norm(a, Infinity))(x), [0, -1]);
+    const n3 = (27 + 64) ** (1 / 3);
+    expectClose(grad((a: Value) => norm(a, 3))(x), [9 / n3 ** 2, -16 / n3 ** 2], 1e-14);
+    const s = [1, 2].map((v) => Math.exp(v) / (Math.exp(1) + Math.exp(2)));
+    expectClose(grad((a: Value) => sum(mul(logSoftmax(a), tensor([1, 0]))))(tensor([1, 2])), [1 - s[0]!, -s[1]!], 1e-15);
+    expectClose(grad((a: Value) => dot(a, tensor([1, 2])))(tensor([3, 4])), [1, 2]);
   });
 });
 
