@@ -1,7 +1,7 @@
 // The numbers and the three tables of the notes (§2.1–2.6), for f(x1, x2) = ln(x1) + x1·x2 − sin(x2) at (2, 5),
 // plus the dual-number arithmetic of §2.2–2.5. Truth comes from the notes' text and from analytic derivatives.
 import { describe, expect, test } from 'vitest';
-import { add, Dual, dualDerivative, grad, jvp, log, mul, sin, sub, type Table, traceOf, type Value, vjp } from './index.js';
+import { add, Dual, div, dualDerivative, exp, grad, jvp, log, mul, sin, sub, sum, type Table, type Tensor, tensor, traceOf, type Value, vjp } from './index.js';
 
 const f = (x1: Value, x2: Value): Value => sub(add(log(x1), mul(x1, x2)), sin(x2));
 const trace = () => traceOf(f)(2, 5);
@@ -118,6 +118,56 @@ describe('reverse adjoint trace (§2.6)', () => {
     const t = trace().adjointTable(2);
     expect(t.rows.at(-2)!.value as number).toBeCloseTo(2 * dydx1, 13);
     expect(t.rows.at(-1)!.value as number).toBeCloseTo(2 * dydx2, 13);
+  });
+});
+
+describe('tables of other programs', () => {
+  test('a repeated input: f(x) = x·x + sin x at 1 accumulates both uses of v₀', () => {
+    const w = traceOf((x: Value) => add(mul(x, x), sin(x)))(1);
+    expect(rows(w.primalTable()).map(([n, d]) => [n, d])).toEqual([
+      ['v₀', 'x₁'],
+      ['v₁', 'v₀ × v₀'],
+      ['v₂', 'sin v₀'],
+      ['v₃', 'v₁ + v₂'],
+      ['y', 'v₃'],
+    ]);
+    const t = w.tangentTable();
+    expect(t.rows.find((r) => r.name === 'v̇₁')!.definition).toBe('v̇₀ × v₀ + v̇₀ × v₀');
+    expect(t.rows.at(-1)!.value as number).toBeCloseTo(2 + Math.cos(1), 14);
+    const a = w.adjointTable();
+    const v0 = a.rows.filter((r) => r.name === 'v̄₀');
+    expect(v0.map((r) => r.definition)).toEqual(['v̄₂ × cos v₀', 'v̄₀ + v̄₁ × v₀', 'v̄₀ + v̄₁ × v₀']);
+    expect(v0.map((r) => r.value as number)).toEqual([Math.cos(1), Math.cos(1) + 1, Math.cos(1) + 2]);
+    expect(a.rows.at(-1)).toMatchObject({ name: 'x̄₁', definition: 'v̄₀' });
+    expect(a.rows.at(-1)!.value as number).toBeCloseTo(2 + Math.cos(1), 14);
+  });
+
+  test('two outputs are named y₁, y₂ and constants print as numbers', () => {
+    const w = traceOf((a: Value, b: Value) => [mul(a, 2), div(a, b)])(3, 4);
+    const p = w.primalTable();
+    expect(rows(p).slice(2)).toEqual([
+      ['v₁', 'v₋₁ × 2', '3 × 2'],
+      ['v₂', 'v₋₁ / v₀', '3 / 4'],
+      ['y₁', 'v₁', '6'],
+      ['y₂', 'v₂', '0.75'],
+    ]);
+    const t = w.tangentTable([0, 1]);
+    expect(t.rows.find((r) => r.name === 'v̇₂')!.definition).toBe('v̇₋₁ / v₀ + v̇₀ × (−v₋₁ / v₀²)');
+    expect(t.rows.slice(-2).map((r) => [r.name, r.value])).toEqual([
+      ['ẏ₁', 0],
+      ['ẏ₂', -3 / 16],
+    ]);
+  });
+
+  test('tensor programs keep tensor values in the rows', () => {
+    const w = traceOf((x: Value) => sum(exp(x)))(tensor([0, 1]));
+    const p = w.primalTable();
+    expect(p.rows.map((r) => r.definition)).toEqual(['x₁', 'exp v₀', 'Σ v₁', 'v₂']);
+    const y = p.rows.at(-1)!.value;
+    expect(typeof y === 'number' ? y : y.item()).toBeCloseTo(1 + Math.E, 14);
+    const xbar = w.adjointTable().rows.at(-1)!;
+    expect(xbar.name).toBe('x̄₁');
+    expect((xbar.value as Tensor).toArray()).toEqual([1, Math.E]);
   });
 });
 
