@@ -13,6 +13,7 @@ import { WORKLOADS } from './workloads.mjs';
 const SYSTEMS = {
   handwritten: createHandwritten,
   wengert: createWengert,
+  'wengert-jit': () => createWengert({ jit: true }),
   tfjs: createTfjs,
   jaxjs: () => createJaxjs({ jit: false }),
   'jaxjs-jit': () => createJaxjs({ jit: true }),

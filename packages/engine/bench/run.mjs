@@ -14,13 +14,14 @@ import { WORKLOADS, selftest } from './workloads.mjs';
 const SYSTEMS = {
   handwritten: createHandwritten,
   wengert: createWengert,
+  'wengert-jit': () => createWengert({ jit: true }),
   tfjs: createTfjs,
   jaxjs: () => createJaxjs({ jit: false }),
   'jaxjs-jit': () => createJaxjs({ jit: true }),
   'jaxjs-f64': () => createJaxjs({ jit: false, dtype: 'float64' }),
   'jaxjs-jit-f64': () => createJaxjs({ jit: true, dtype: 'float64' }),
 };
-const DEFAULT_SYSTEMS = ['handwritten', 'wengert', 'tfjs', 'jaxjs', 'jaxjs-jit'];
+const DEFAULT_SYSTEMS = ['handwritten', 'wengert', 'wengert-jit', 'tfjs', 'jaxjs', 'jaxjs-jit'];
 const DEFAULT_MEMORY = ['w2-1e5'];
 
 /** Wengert's targets from the issue: ratio to handwritten (eager engine, float64). */

@@ -10,11 +10,11 @@ let copies = 0;
  * Instantiates a self-contained cell factory from its own copy of the source. When several cells
  * share one function, V8 11.3 shares the optimised code but not the feedback and falls into a
  * deopt loop ("insufficient type feedback"), making the second W2 cell ~3× slower than the first
- * and W4 up to 2.6× slower depending on run order. The unique comment defeats V8's cache of
- * compiled `new Function` sources, so each cell gets its own function.
+ * and W4 up to 2.6× slower depending on run order. The unique sourceURL defeats V8's cache of
+ * compiled `new Function` sources, so each cell gets its own function (and a name in profiles).
  */
 function instantiate(factory, ...args) {
-  return new Function(`return ${factory.toString()} // cell ${++copies}`)()(...args);
+  return new Function(`return ${factory.toString()}\n//# sourceURL=handwritten-${factory.name}-${++copies}.js`)()(...args);
 }
 
 function notesCell(input) {

@@ -1,5 +1,6 @@
-// Wengert (this package), eager, float64, written the way a user would: plain numbers for W1 and
-// W6, Tensor vector ops for W2/W5, a params object for W3, `jacobian(f, {mode})` for W4.
+// Wengert (this package), float64, written the way a user would: plain numbers for W1 and W6,
+// Tensor vector ops for W2/W5, a params object for W3, `jacobian(f, {mode})` for W4. Eager by
+// default; the `jit` variant wraps the same transformed functions in `jit(...)`.
 // Imports the built engine (dist/), so run `pnpm --filter @wengert/engine build` first.
 
 import { existsSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { MLP } from '../workloads.mjs';
 
 const distUrl = new URL('../../dist/index.js', import.meta.url);
 let w;
+let compile = (f) => f;
 
 const toNumber = (value) => (typeof value === 'number' ? value : value.item());
 const dataOf = (value) => (typeof value === 'number' ? Float64Array.of(value) : value.data);
@@ -24,7 +26,7 @@ function rosenbrockOf(n) {
 const builders = {
   notes(_workload, { x1, x2 }) {
     const { add, sub, mul, log, sin, valueAndGrad } = w;
-    const valueAndGradient = valueAndGrad((a, b) => sub(add(log(a), mul(a, b)), sin(b)), { argnums: [0, 1] });
+    const valueAndGradient = compile(valueAndGrad((a, b) => sub(add(log(a), mul(a, b)), sin(b)), { argnums: [0, 1] }));
     return () => {
       const [value, [ga, gb]] = valueAndGradient(x1, x2);
       return [Float64Array.of(toNumber(value)), Float64Array.of(toNumber(ga), toNumber(gb))];
@@ -33,7 +35,7 @@ const builders = {
 
   rosenbrock(_workload, { x, n }) {
     const input = w.tensor(x);
-    const valueAndGradient = w.valueAndGrad(rosenbrockOf(n));
+    const valueAndGradient = compile(w.valueAndGrad(rosenbrockOf(n)));
     return () => {
       const [value, gradient] = valueAndGradient(input);
       return [Float64Array.of(toNumber(value)), gradient.data];
@@ -44,7 +46,8 @@ const builders = {
     const input = w.tensor(x);
     const direction = w.tensor(v);
     const f = rosenbrockOf(n);
-    return () => [dataOf(w.hvp(f, [input], [direction]))];
+    const hessianVector = compile((p, t) => w.hvp(f, [p], [t]));
+    return () => [dataOf(hessianVector(input, direction))];
   },
 
   mlp(_workload, data) {
@@ -64,7 +67,7 @@ const builders = {
       const logits = add(matmul(h, p.w2), p.b2);
       return mean(sub(logsumexp(logits, 1), sum(mul(logits, oneHot), 1)));
     };
-    const valueAndGradient = w.valueAndGrad(loss);
+    const valueAndGradient = compile(w.valueAndGrad(loss));
     return () => {
       const [value, g] = valueAndGradient(params);
       return [Float64Array.of(toNumber(value)), g.w1.data, g.b1.data, g.w2.data, g.b2.data];
@@ -74,13 +77,13 @@ const builders = {
   jacobian(workload, { matrix, x, rows, cols }) {
     const m = w.reshape(w.tensor(matrix), [rows, cols]);
     const input = w.tensor(x);
-    const jacobian = w.jacobian((p) => w.tanh(w.matmul(m, p)), { mode: workload.mode });
+    const jacobian = compile(w.jacobian((p) => w.tanh(w.matmul(m, p)), { mode: workload.mode }));
     return () => [jacobian(input).data];
   },
 
   descent(_workload, { start, learningRate, steps }) {
     const { add, sub, mul, square, grad } = w;
-    const gradient = grad(([x, y]) => add(square(sub(1, x)), mul(100, square(sub(y, square(x))))));
+    const gradient = compile(grad(([x, y]) => add(square(sub(1, x)), mul(100, square(sub(y, square(x)))))));
     return () => {
       let point = [start[0], start[1]];
       for (let k = 0; k < steps; k++) {
@@ -92,17 +95,19 @@ const builders = {
   },
 };
 
-export function createWengert() {
+export function createWengert({ jit = false } = {}) {
   return {
-    id: 'wengert',
-    label: 'Wengert (f64)',
+    id: jit ? 'wengert-jit' : 'wengert',
+    label: jit ? 'Wengert jit (f64)' : 'Wengert (f64)',
     async load() {
       if (!existsSync(fileURLToPath(distUrl))) {
         throw new Error('packages/engine/dist/index.js is missing: build the engine first (pnpm --filter @wengert/engine build)');
       }
       w = await import(distUrl.href);
+      if (jit && typeof w.jit !== 'function') throw new Error('this build of the engine exports no jit');
     },
     setup(workload) {
+      compile = jit ? w.jit : (f) => f;
       return { run: builders[workload.kind](workload, workload.data()) };
     },
   };
