@@ -496,6 +496,37 @@ describe('custom rules', () => {
     expectClose(Dfwd((x: Value) => mul(4, clip(x)))(2), 4);
   });
 
+  test('custom rules under vector-mode Jacobians and Hessians', () => {
+    const x = tensor([1, 2, 3]);
+    const diag = [
+      [2, 0, 0],
+      [0, 4, 0],
+      [0, 0, 6],
+    ];
+    expectClose(jacrev(sq)(x), diag);
+    expectClose(jacfwd(sq)(x), diag);
+    expectClose(jacobian(sq, { mode: 'reverse' })(x), diag);
+    expectClose(hessian((v: Value) => sum(sq(v)))(tensor([1, 2])), [
+      [2, 0],
+      [0, 2],
+    ]);
+    expectClose(hessian((v: Value) => sum(sp(v)))(tensor([0.3, -1])), [0.3, -1].map((v, i) => {
+      const s = 1 / (1 + Math.exp(-v));
+      return [0, 1].map((j) => (i === j ? s * (1 - s) : 0));
+    }), 1e-14);
+    // A two-argument custom JVP, transposed for jacrev.
+    const prodRule = customJvp(
+      (a: Value, b: Value) => mul(a, b),
+      ([a, b], [ta, tb]) => [mul(a!, b!), add(mul(ta!, b!), mul(a!, tb!))],
+    );
+    const expected = [
+      [3, 0, 1, 0],
+      [0, 4, 0, 2],
+    ];
+    expectClose(jacrev(prodRule, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])), expected);
+    expectClose(jacfwd(prodRule, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])), expected);
+  });
+
   test('stopGradient blocks derivatives but keeps the value', () => {
     expectClose(D((x: Value) => mul(x, stopGradient(x)))(3), 3);
     expectClose(Dfwd((x: Value) => mul(x, stopGradient(x)))(3), 3);
