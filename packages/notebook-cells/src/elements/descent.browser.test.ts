@@ -268,7 +268,7 @@ describe('notebook files', () => {
     const { parseNotebook, serializeNotebook } = await import('../format/notebook-file.js');
     const html = serializeNotebook({
       title: 'Round trip',
-      attributes: {},
+      attributes: { theme: 'air', readonly: '' },
       cells: [
         { id: 1, type: 'text/markdown', source: '# Title with $x^2$', attributes: {} },
         { id: 4, type: 'module', source: 'const tag = "</script>";\ntag.length', attributes: { pinned: '' } },

@@ -62,8 +62,11 @@ export class WgNotebook extends LitElement {
    */
   @property({ type: Boolean, reflect: true }) preview = false;
 
-  /** The notebook's title (kept when saving to a file). */
-  @property() override title = '';
+  /** The notebook's title, kept in files (not `title`, which would be a tooltip over the whole notebook). */
+  @property({ attribute: 'notebook-title' }) notebookTitle = '';
+
+  /** Attributes of the loaded file's `<notebook>` (Observable's `theme="air"`, `readonly`, …), written back on save. */
+  private fileAttributes: Record<string, string> = {};
 
   /** Creates the shared engine client; defaults to `createEngineClient()` from `@wengert/worker`. */
   @property({ attribute: false }) clientFactory?: () => EngineClient;
@@ -108,14 +111,18 @@ export class WgNotebook extends LitElement {
   /** Replaces the cells with those of a Notebook Kit file (see `parseNotebook`). */
   load(file: NotebookFile): void {
     this.replaceChildren(...cellElementsFromFile(file, this.ownerDocument));
-    if (file.title !== undefined) this.title = file.title;
+    this.notebookTitle = file.title ?? '';
+    this.fileAttributes = { ...file.attributes };
     if (file.attributes.theme === 'dark' || file.attributes.theme === 'light') this.theme = file.attributes.theme;
   }
 
   /** The cells as a Notebook Kit file (see `serializeNotebook`): source only, visual order, stable ids. */
   toFile(): NotebookFile {
     const file = fileFromCellElements([...this.children]);
-    return { ...(this.title ? { title: this.title } : {}), attributes: this.theme === 'auto' ? {} : { theme: this.theme }, cells: file.cells };
+    const attributes = { ...this.fileAttributes };
+    if (this.theme !== 'auto') attributes.theme = this.theme;
+    else if (attributes.theme === 'dark' || attributes.theme === 'light') delete attributes.theme;
+    return { ...(this.notebookTitle ? { title: this.notebookTitle } : {}), attributes, cells: file.cells };
   }
 
   override disconnectedCallback(): void {
