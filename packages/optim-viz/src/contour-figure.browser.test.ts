@@ -253,6 +253,15 @@ describe('contourFigure', () => {
     controller.abort();
     expect(container.querySelector('.wg-figure')).toBeNull();
     expect((second.element as Graph).data).toBeUndefined();
+
+    // Aborted while the first draw is in flight: nothing is left behind once it settles.
+    const early = new AbortController();
+    const pending = contourFigure(container, { grid: rosenbrockGrid(), signal: early.signal });
+    await Promise.resolve();
+    early.abort();
+    const third = await pending;
+    expect((third.element as Graph & { _fullLayout?: object })._fullLayout).toBeUndefined();
+    expect(container.querySelector('.wg-figure')).toBeNull();
   });
 
   test('follows its container when it is resized', async () => {

@@ -80,6 +80,8 @@ export async function mountFigure(
       drawnHeight = element.clientHeight;
     }
     drawn = true;
+    // Disposed while plotly was drawing: purge what it just drew.
+    if (disposed) return plotly.purge(element);
     const root = element.getRootNode();
     if (root instanceof ShadowRoot) adoptPlotlyStyles(root);
   };
@@ -145,7 +147,12 @@ export async function mountFigure(
   }
   options.signal?.addEventListener('abort', dispose, { once: true });
   colorScheme.addEventListener('change', onSchemeChange);
-  await render();
+  try {
+    await render();
+  } catch (error) {
+    dispose();
+    throw error;
+  }
   resizeObserver.observe(container);
   return mounted;
 }

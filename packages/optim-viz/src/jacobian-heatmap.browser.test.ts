@@ -82,9 +82,11 @@ describe('jacobianHeatmap', () => {
     expect(graph.data[0]!.x).toEqual(['x₁', 'x₂']);
   });
 
-  test('rejects data that does not match its shape', async () => {
-    await expect(draw(makeContainer(), { jacobian: { rows: 2, cols: 2, data: new Float64Array(3) } })).rejects.toThrow(
+  test('rejects data that does not match its shape, leaving the container empty', async () => {
+    const container = makeContainer();
+    await expect(draw(container, { jacobian: { rows: 2, cols: 2, data: new Float64Array(3) } })).rejects.toThrow(
       /3 entries, expected rows·cols = 2·2/,
     );
+    expect(container.childNodes).toHaveLength(0);
   });
 });

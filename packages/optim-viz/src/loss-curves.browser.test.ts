@@ -81,12 +81,13 @@ describe('lossCurves', () => {
     await nextFrames();
     const text = graph.querySelector('.hoverlayer')!.textContent!;
     // Unified hover snaps to the nearest step; read it back, then check each run's value there.
-    const shown = Number(/^(\d+)/.exec(text)?.[1]);
+    const shown = Number(/^step (\d+)/.exec(text)?.[1]);
     expect(Math.abs(shown - step)).toBeLessThanOrEqual(5);
     for (const run of trajectories) {
       expect(text).toContain(run.name);
       expect(text).toContain(`loss ${Number(run.losses[shown]!.toPrecision(6))}`);
     }
+    await page.screenshot({ element: graph, path: '../artifacts/loss-curves-hover-light.png' });
   });
 
   test('streaming extend grows the curves and keeps a zoom', async () => {

@@ -60,7 +60,12 @@ export async function lossCurves(container: HTMLElement, options: LossCurvesOpti
       layout: {
         ...layout,
         hovermode: 'x unified',
-        xaxis: { ...axisLayout(theme, 'step'), anchor: showGradients ? 'y2' : 'y', zeroline: false },
+        xaxis: {
+          ...axisLayout(theme, 'step'),
+          anchor: showGradients ? 'y2' : 'y',
+          zeroline: false,
+          unifiedhovertitle: { text: 'step %{x}' },
+        },
         yaxis: {
           ...valueAxis(
             'loss',
