@@ -7,7 +7,7 @@ import { Decoration, type DecorationSet, EditorView, keymap } from '@codemirror/
 import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { SourceSpan } from '../runtime/cell-error.js';
 import { themeStyles } from './styles.js';
 
@@ -83,7 +83,6 @@ const editorTheme = EditorView.theme({
  * @cssprop --wg-accent - Focus ring and selection.
  * @cssprop --wg-error - Underline of the error position.
  */
-@customElement('wg-code-editor')
 export class WgCodeEditor extends LitElement {
   static override styles = [
     themeStyles,
@@ -172,6 +171,9 @@ export class WgCodeEditor extends LitElement {
     return true;
   }
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-code-editor')) customElements.define('wg-code-editor', WgCodeEditor);
 
 declare global {
   interface HTMLElementTagNameMap {

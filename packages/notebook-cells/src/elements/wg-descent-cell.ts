@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { formatNumber } from '../inspector/inspect.js';
 import { CellError, describeError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
@@ -50,7 +50,6 @@ const SETTINGS_DEBOUNCE_MS = 250;
  * @csspart error - The error message.
  * @cssprop --wg-accent - Run button and progress bar.
  */
-@customElement('wg-descent-cell')
 export class WgDescentCell extends WgCell {
   static override styles = [
     themeStyles,
@@ -339,6 +338,9 @@ export class WgDescentCell extends WgCell {
     this.updateSettings((s) => ({ ...s, runs: s.runs.filter((_, i) => i !== index) }));
   }
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-descent-cell')) customElements.define('wg-descent-cell', WgDescentCell);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,5 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { inspect, inspectorStyles } from '../inspector/inspect.js';
 import { analyzeJavaScript } from '../runtime/analyze-javascript.js';
 import { describeError } from '../runtime/cell-error.js';
@@ -42,7 +42,6 @@ interface JsCellValue {
  * @cssprop --wg-inspector-string - Colour of strings in the output.
  * @cssprop --wg-error - Colour of errors.
  */
-@customElement('wg-js-cell')
 export class WgJsCell extends WgCell {
   static override styles = [
     themeStyles,
@@ -138,6 +137,9 @@ export class WgJsCell extends WgCell {
     }, 300);
   }
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-js-cell')) customElements.define('wg-js-cell', WgJsCell);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,6 @@
 import type { JacobianResult, TraceTables, ValueAndGradResult } from '@wengert/worker';
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { formatNumber, inspect, inspectorStyles } from '../inspector/inspect.js';
 import { CellError, describeError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
@@ -46,7 +46,6 @@ let lossIds = 0;
  * @cssprop --wg-code-bg - Background of the editor and the tables.
  * @cssprop --wg-accent - The selected table tab.
  */
-@customElement('wg-loss-cell')
 export class WgLossCell extends WgCell {
   static override styles = [
     themeStyles,
@@ -278,6 +277,9 @@ function formatTree(value: unknown): string {
   if (value && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${k}: ${formatTree(v)}`).join(', ')}}`;
   return String(value);
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-loss-cell')) customElements.define('wg-loss-cell', WgLossCell);
 
 declare global {
   interface HTMLElementTagNameMap {

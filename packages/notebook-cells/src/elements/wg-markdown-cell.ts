@@ -1,5 +1,4 @@
 import { css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { renderMarkdown } from '../markdown/render-markdown.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
@@ -24,7 +23,6 @@ import { WgCell } from './wg-cell.js';
  * @cssprop --wg-code-bg - Background of code spans and blocks.
  * @cssprop --wg-font-family - Prose font.
  */
-@customElement('wg-markdown-cell')
 export class WgMarkdownCell extends WgCell {
   static override styles = [
     themeStyles,
@@ -79,6 +77,9 @@ export class WgMarkdownCell extends WgCell {
     return html`<div class="prose" part="output">${unsafeHTML(renderMarkdown(this.source))}</div>`;
   }
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-markdown-cell')) customElements.define('wg-markdown-cell', WgMarkdownCell);
 
 declare global {
   interface HTMLElementTagNameMap {

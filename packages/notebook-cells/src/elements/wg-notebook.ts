@@ -1,7 +1,7 @@
 import { provide } from '@lit/context';
 import { createEngineClient, type EngineClient } from '@wengert/worker';
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { cellElementsFromFile, fileFromCellElements } from '../format/cell-elements.js';
 import type { NotebookFile } from '../format/notebook-file.js';
 import { createNotebookHost, type NotebookHost, notebookContext } from '../runtime/notebook-host.js';
@@ -35,7 +35,6 @@ import { themeStyles } from './styles.js';
  * @cssprop --wg-mono-font-family - Code font.
  * @cssprop --wg-cell-gap - Vertical space between cells.
  */
-@customElement('wg-notebook')
 export class WgNotebook extends LitElement {
   static override styles = [
     themeStyles,
@@ -135,6 +134,9 @@ export class WgNotebook extends LitElement {
     return html`<slot></slot>`;
   }
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-notebook')) customElements.define('wg-notebook', WgNotebook);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,6 @@
 import { type ContourFigure, contourFigure, type Grid, type LossCurves, lossCurves, type SurfaceFigure, surfaceFigure, type Trajectory } from '@wengert/optim-viz';
 import { css, html, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { CellError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
 import { type DescentResult, isDescentResult } from '../runtime/descent-run.js';
@@ -36,7 +36,6 @@ const GRID_RESOLUTION = 80;
  * @cssprop --wg-scale-low - Contour colour at the lowest loss (with `--wg-scale-mid`, `--wg-scale-high`).
  * @cssprop --wg-plot-height - Height of the contour and surface (default 420px).
  */
-@customElement('wg-plot-cell')
 export class WgPlotCell extends WgCell {
   static override styles = [
     themeStyles,
@@ -262,6 +261,9 @@ function padBox(x0: number, x1: number, y0: number, y1: number): PlotRange {
 function sameRange(a: PlotRange | undefined, b: PlotRange | undefined): boolean {
   return !!a && !!b && a.every((v, i) => v === b[i]);
 }
+
+// Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.
+if (!customElements.get('wg-plot-cell')) customElements.define('wg-plot-cell', WgPlotCell);
 
 declare global {
   interface HTMLElementTagNameMap {
