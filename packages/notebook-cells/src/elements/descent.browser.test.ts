@@ -197,8 +197,10 @@ describe('the plot cell', () => {
     </wg-notebook>`);
     const descent = root.querySelector('wg-descent-cell') as WgDescentCell;
     const plot = root.querySelector('wg-plot-cell') as WgPlotCell;
-    await until(() => finished(descent));
-    await until(() => pathOf(plot, 'gd · sgd η=0.05'));
+    const done = await until(() => finished(descent));
+    // Wait for the figure of the finished run: its axes are final then.
+    await until(() => pathOf(plot, 'gd · sgd η=0.05')?.x?.length === done.runs[0]!.count);
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const events: Event[] = [];
     root.addEventListener('input', (event) => events.push(event));
 

@@ -1,6 +1,6 @@
 import { type ContourFigure, contourFigure, type Grid, type LossCurves, lossCurves, type SurfaceFigure, surfaceFigure, type Trajectory } from '@wengert/optim-viz';
 import { css, html, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { CellError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
 import { type DescentResult, isDescentResult } from '../runtime/descent-run.js';
@@ -62,7 +62,7 @@ export class WgPlotCell extends WgCell {
   @property() range = '';
 
   /** The last point the user clicked on the contour (view contract). */
-  @state() value: { x: number; y: number } | null = null;
+  @property({ attribute: false }) value: { x: number; y: number } | null = null;
 
   // Streaming re-runs this cell every frame; dimming would flicker.
   protected override dimWhileRunning = false;
@@ -71,7 +71,8 @@ export class WgPlotCell extends WgCell {
   private surface?: SurfaceFigure;
   private figureLoss?: LossValue;
   private figureRange?: PlotRange;
-  private drawing: Promise<void> = Promise.resolve();
+  private drawing?: Promise<void>;
+  private latest?: DescentResult[];
 
   /** The contour figure once drawn (for tests and tools). */
   get contour(): ContourFigure | undefined {
@@ -98,9 +99,7 @@ export class WgPlotCell extends WgCell {
           if (!isDescentResult(value)) throw new CellError('TypeError', `${name} is not a descent; name a <wg-descent-cell> in "of".`);
           return value;
         });
-        // Draws are serialised: a snapshot arriving mid-draw waits, then draws the newest state.
-        this.drawing = this.drawing.then(() => this.draw(results));
-        await this.drawing;
+        await this.drawLatest(results);
         return results;
       },
     };
@@ -136,6 +135,23 @@ export class WgPlotCell extends WgCell {
 
   private container(view: PlotView): HTMLElement | null {
     return this.renderRoot.querySelector(`.figure.${view}`);
+  }
+
+  /** Draws are serialised and coalesced: snapshots that arrive mid-draw are skipped for the newest. */
+  private drawLatest(results: DescentResult[]): Promise<void> {
+    this.latest = results;
+    this.drawing ??= (async () => {
+      try {
+        while (this.latest) {
+          const next = this.latest;
+          this.latest = undefined;
+          await this.draw(next);
+        }
+      } finally {
+        this.drawing = undefined;
+      }
+    })();
+    return this.drawing;
   }
 
   private async draw(results: DescentResult[]): Promise<void> {
