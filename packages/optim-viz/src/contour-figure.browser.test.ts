@@ -80,6 +80,11 @@ describe('contourFigure', () => {
     const legend = [...graph.querySelectorAll('.legend .traces .legendtext')].map((text) => text.textContent);
     expect(legend).toEqual(['gd η=1.5e-3', 'gd η=1e-3', 'gd η=8e-4, 120 steps']);
     expect(graph.querySelectorAll('.contourlayer .contour').length).toBe(1);
+    expect(graph.getAttribute('role')).toBe('figure');
+    expect(graph.getAttribute('aria-label')).toBe('Rosenbrock, three gradient-descent runs');
+    await figure.update({ title: undefined });
+    expect(graph.getAttribute('aria-label')).toBe('Contour of the loss with 3 runs');
+    await figure.update({ title: 'Rosenbrock, three gradient-descent runs' });
     // Rosenbrock's range dwarfs its median, so `auto` colours it on a log scale.
     expect(graph.querySelector('.cbtitle')?.textContent).toBe('log₁₀(loss − min)');
     await page.screenshot({ element: figure.element, path: '../artifacts/contour-light.png' });

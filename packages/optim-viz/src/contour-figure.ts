@@ -92,6 +92,7 @@ export async function contourFigure(container: HTMLElement, options: ContourOpti
   const mounted = await mountFigure(container, options, (theme) => {
     const layout = baseLayout(theme, state.title);
     return {
+      label: state.title ?? `Contour of the loss with ${runs.runs.length} run${runs.runs.length === 1 ? '' : 's'}`,
       data: [gridTrace(theme), ...runs.runs.flatMap((run) => runTraces2d(run, theme))],
       layout: {
         ...layout,

@@ -31,6 +31,8 @@ export interface Figure {
 export interface FigureSpec {
   data: Data[];
   layout: Partial<Layout>;
+  /** What the figure shows, for screen readers (plotly's SVG has no text alternative). */
+  label: string;
 }
 
 /** Internal: the mounted plot that the figure functions drive. */
@@ -61,6 +63,7 @@ export async function mountFigure(
   const plotly = await loadPlotly();
   const element = document.createElement('div');
   element.className = 'wg-figure';
+  element.setAttribute('role', 'figure');
   element.style.cssText = `width:100%;height:${options.height ?? 420}px;position:relative`;
   container.append(element);
 
@@ -72,7 +75,8 @@ export async function mountFigure(
 
   const draw = async () => {
     if (disposed) return;
-    const { data, layout } = build(theme);
+    const { data, layout, label } = build(theme);
+    element.setAttribute('aria-label', label);
     if (drawn) await plotly.react(element, data, layout, CONFIG);
     else {
       await plotly.newPlot(element, data, layout, CONFIG);

@@ -41,6 +41,7 @@ export async function jacobianHeatmap(container: HTMLElement, options: JacobianO
     const showValues = state.showValues === 'auto' || state.showValues === undefined ? rows * cols <= MAX_LABELLED_CELLS : state.showValues;
     const layout = baseLayout(theme, state.title);
     return {
+      label: state.title ?? `Jacobian, ${rows} outputs by ${cols} inputs`,
       data: [
         {
           type: 'heatmap',

@@ -56,6 +56,7 @@ export async function lossCurves(container: HTMLElement, options: LossCurvesOpti
     });
     const layout = baseLayout(theme, state.title);
     return {
+      label: state.title ?? `Loss${showGradients ? ' and gradient norm' : ''} per step for ${runs.runs.length} run${runs.runs.length === 1 ? '' : 's'}`,
       data,
       layout: {
         ...layout,

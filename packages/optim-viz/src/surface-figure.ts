@@ -111,6 +111,7 @@ export async function surfaceFigure(container: HTMLElement, options: SurfaceOpti
       camera: camera ?? DEFAULT_CAMERA,
     };
     return {
+      label: state.title ?? `Surface of the loss with ${runs.runs.length} run${runs.runs.length === 1 ? '' : 's'}`,
       data,
       layout: { ...baseLayout(theme, state.title), margin: { l: 0, r: 0, t: state.title ? 64 : 40, b: 0 }, scene },
     };
