@@ -1,6 +1,7 @@
 import { EngineError } from './errors.js';
 import type {
   DefinedFunction,
+  DefineOptions,
   DescendSpec,
   FunctionRef,
   Grid,
@@ -51,7 +52,7 @@ export interface DescendOptions {
 export interface EngineClient {
   readonly transport: TransportKind;
   /** Compiles loss source in the engine. Rejects with code 'syntax-error' / 'compile-error' and a span. */
-  define(source: string, options?: { id?: string }): Promise<DefinedFunction>;
+  define(source: string, options?: DefineOptions): Promise<DefinedFunction>;
   forget(fn: FunctionRef): Promise<void>;
   evaluate(fn: FunctionRef, x: PlainTree): Promise<PlainTree>;
   valueAndGrad(fn: FunctionRef, x: PlainTree): Promise<ValueAndGradResult>;
@@ -126,7 +127,7 @@ class Client implements EngineClient {
   private readonly timeBudgetMs: number;
   private readonly abortGraceMs: number;
   /** Successfully defined sources, in order, so a respawned worker gets them back. */
-  private readonly definitions = new Map<string, string>();
+  private readonly definitions = new Map<string, DefinedFunction>();
   private readonly pending = new Set<Pending>();
   private engine: Promise<SpawnedEngine> | undefined;
   private current: SpawnedEngine | undefined;
@@ -145,11 +146,13 @@ class Client implements EngineClient {
     return this.pending.size;
   }
 
-  async define(source: string, options: { id?: string } = {}): Promise<DefinedFunction> {
+  async define(source: string, options: DefineOptions = {}): Promise<DefinedFunction> {
     const id = options.id ?? `fn-${idPrefix}-${nextId++}`;
-    await this.invoke('define', [id, source]);
-    this.definitions.set(id, source);
-    return { id, source };
+    const input = options.input ?? 'array';
+    await this.invoke('define', [id, source, input]);
+    const defined = { id, source, input };
+    this.definitions.set(id, defined);
+    return defined;
   }
 
   async forget(fn: FunctionRef): Promise<void> {
@@ -269,8 +272,8 @@ class Client implements EngineClient {
         if (this.current === spawned) this.kill(undefined, new EngineError('worker-crashed', `The engine worker did not start within ${STARTUP_BUDGET_MS} ms.`));
       });
       await Promise.race([started, crashed]);
-      for (const [id, source] of this.definitions) {
-        const reply = await Promise.race([spawned.call('define', [id, source]), crashed]);
+      for (const [id, { source, input }] of this.definitions) {
+        const reply = await Promise.race([spawned.call('define', [id, source, input]), crashed]);
         if (!reply.ok) this.definitions.delete(id);
       }
       return spawned;

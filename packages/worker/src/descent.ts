@@ -9,28 +9,29 @@ const CHUNK_WORK_MS = 16;
 /** Post progress at most this often (~60 per second, the display rate). */
 const POST_INTERVAL_MS = 16;
 
-/** A compiled loss as the engine's descent objective: x arrives as a plain array of numbers. */
+/** A compiled loss as the engine's descent objective: x arrives as a plain array (or a 1-D Tensor). */
 export function lossObjective(loss: CompiledLoss): engine.Objective {
-  const f = (x: number[]) => loss.fn(x) as engine.Value;
+  const f = (x: unknown) => loss.fn(x) as engine.Value;
   const valueAndGrad = engine.valueAndGrad(f);
+  const input = loss.input === 'tensor' ? (x: Float64Array) => engine.tensor(x.slice()) : (x: Float64Array) => Array.from(x);
+  const write = (from: unknown, out: Float64Array) => {
+    const flat = (from instanceof engine.Tensor ? from.data : from) as ArrayLike<unknown>;
+    for (let i = 0; i < out.length; i++) out[i] = toNumber(flat[i]);
+  };
   return {
     valueAndGrad(x, grad) {
       return runLoss(loss, () => {
-        const [value, g] = valueAndGrad(Array.from(x)) as [unknown, unknown];
-        const flat = g as ArrayLike<unknown>;
-        for (let i = 0; i < grad.length; i++) grad[i] = toNumber(flat[i]);
+        const [value, g] = valueAndGrad(input(x)) as [unknown, unknown];
+        write(g, grad);
         return toNumber(value);
       });
     },
     value(x) {
-      return runLoss(loss, () => toNumber(loss.fn(Array.from(x))));
+      return runLoss(loss, () => toNumber(loss.fn(input(x))));
     },
     // Newton-CG: ∇²f(x)·v forward-over-reverse.
     hvp(x, v, out) {
-      runLoss(loss, () => {
-        const hv = engine.hvp(f, [Array.from(x)], [Array.from(v)]) as ArrayLike<unknown>;
-        for (let i = 0; i < out.length; i++) out[i] = toNumber(hv[i]);
-      });
+      runLoss(loss, () => write(engine.hvp(f, [input(x)], [input(v)]), out));
     },
   };
 }

@@ -1,11 +1,11 @@
 import { createEngineClient, type DescendOptions, type DescendRequest, type EngineClient, type EngineClientOptions } from './client.js';
-import type { DefinedFunction, FunctionRef, Trajectory } from './protocol.js';
+import type { DefinedFunction, DefineOptions, FunctionRef, Trajectory } from './protocol.js';
 
 export interface EnginePool {
   readonly size: number;
   readonly clients: readonly EngineClient[];
   /** Defines the loss in every worker under one id, so any worker can run it. */
-  define(source: string): Promise<DefinedFunction>;
+  define(source: string, options?: Omit<DefineOptions, 'id'>): Promise<DefinedFunction>;
   forget(fn: FunctionRef): Promise<void>;
   /** Runs on the worker with the fewest calls in flight; k descents run in parallel on k workers. */
   descend(request: DescendRequest, options?: DescendOptions): Promise<Trajectory>;
@@ -32,9 +32,9 @@ export function createEnginePool(size = defaultPoolSize(), options: EngineClient
   return {
     size: clients.length,
     clients,
-    async define(source) {
+    async define(source, defineOptions = {}) {
       const id = `pool-fn-${poolIds++}-${Math.random().toString(36).slice(2, 8)}`;
-      const defined = await Promise.all(clients.map((c) => c.define(source, { id })));
+      const defined = await Promise.all(clients.map((c) => c.define(source, { ...defineOptions, id })));
       return defined[0]!;
     },
     async forget(fn) {

@@ -1,4 +1,5 @@
 import type { OptimizerSpec } from '@wengert/engine';
+import type { LossInput } from './compile/define.js';
 import type { SerializedEngineError } from './errors.js';
 
 /** Plain data a loss takes and returns: numbers, and arrays / objects of them (tensors become nested arrays). */
@@ -7,9 +8,19 @@ export type PlainTree = number | boolean | string | null | PlainTree[] | { [key:
 /** A function handle from `define`, or its id. */
 export type FunctionRef = string | { readonly id: string };
 
+export type { LossInput } from './compile/define.js';
+
+export interface DefineOptions {
+  /** A stable id (e.g. the notebook cell's); default: a fresh one. Redefining an id replaces the loss. */
+  id?: string;
+  /** x as a plain array of numbers (default, so `x[0]` works) or as one 1-D Tensor (`x.mul(x).sum()`). */
+  input?: LossInput;
+}
+
 export interface DefinedFunction {
   readonly id: string;
   readonly source: string;
+  readonly input: LossInput;
 }
 
 export interface ValueAndGradResult {

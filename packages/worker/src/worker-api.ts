@@ -1,5 +1,5 @@
 import * as engine from '@wengert/engine';
-import { type CompiledLoss, compileLoss, runLoss } from './compile/define.js';
+import { type CompiledLoss, compileLoss, type LossInput, runLoss } from './compile/define.js';
 import { createOperatorRuntime } from './compile/runtime.js';
 import { forgetStepCosts, runDescent } from './descent.js';
 import { engineBackend, toNumber, toPlain } from './engine-backend.js';
@@ -53,9 +53,9 @@ export function createWorkerApi() {
       return { ok: true, value: null };
     },
 
-    define(id: string, source: string): Reply<null> {
+    define(id: string, source: string, input: LossInput = 'array'): Reply<null> {
       try {
-        losses.set(id, compileLoss(source, runtime, id));
+        losses.set(id, compileLoss(source, runtime, id, input));
         forgetStepCosts(id);
         return { ok: true, value: null };
       } catch (error) {
@@ -69,12 +69,12 @@ export function createWorkerApi() {
     },
 
     evaluate(id: string, x: PlainTree): Reply<PlainTree> {
-      return withLoss(id, (loss) => toPlain(loss.fn(x)));
+      return withLoss(id, (loss) => toPlain(loss.fn(argOf(loss, x))));
     },
 
     valueAndGrad(id: string, x: PlainTree): Reply<ValueAndGradResult> {
       return withLoss(id, (loss) => {
-        const [value, grad] = engine.valueAndGrad((v: PlainTree) => loss.fn(v) as engine.Value)(x as never) as [unknown, unknown];
+        const [value, grad] = engine.valueAndGrad((v: PlainTree) => loss.fn(v) as engine.Value)(argOf(loss, x)) as [unknown, unknown];
         return { value: toPlain(value), grad: toPlain(grad) };
       });
     },
@@ -83,19 +83,19 @@ export function createWorkerApi() {
       return withLoss(id, (loss) => {
         const f = (v: PlainTree) => loss.fn(v) as engine.Value;
         const mode = { mode: options.mode ?? 'auto' } as const;
-        const jacobian = asMatrix(toPlain(engine.jacobian(f, mode)(x)));
-        const explanation = toPlain(engine.explainJacobian(f, mode)(x));
+        const jacobian = asMatrix(toPlain(engine.jacobian(f, mode)(argOf(loss, x))));
+        const explanation = toPlain(engine.explainJacobian(f, mode)(argOf(loss, x)));
         return { jacobian, explanation };
       });
     },
 
     hessian(id: string, x: PlainTree): Reply<number[][]> {
-      return withLoss(id, (loss) => asMatrix(toPlain(engine.hessian((v: PlainTree) => loss.fn(v) as engine.Value)(x as never))));
+      return withLoss(id, (loss) => asMatrix(toPlain(engine.hessian((v: PlainTree) => loss.fn(v) as engine.Value)(argOf(loss, x)))));
     },
 
     traceTables(id: string, x: PlainTree, options: TraceTableOptions = {}): Reply<TraceTables> {
       return withLoss(id, (loss) => {
-        const trace = engine.traceOf((v: PlainTree) => loss.fn(v))(x);
+        const trace = engine.traceOf((v: PlainTree) => loss.fn(v))(argOf(loss, x));
         return {
           primal: tableOf(trace.primalTable()),
           tangent: tableOf(trace.tangentTable(options.direction)),
@@ -112,7 +112,7 @@ export function createWorkerApi() {
         const z = new Float64Array(nx * ny);
         for (let j = 0; j < ny; j++) {
           const y = gridPoint(yRange, j, ny);
-          for (let i = 0; i < nx; i++) z[j * nx + i] = toNumber(loss.fn([gridPoint(xRange, i, nx), y]));
+          for (let i = 0; i < nx; i++) z[j * nx + i] = toNumber(loss.fn(argOf(loss, [gridPoint(xRange, i, nx), y])));
         }
         return z;
       });
@@ -128,6 +128,11 @@ export function createWorkerApi() {
       }
     },
   };
+}
+
+/** x as the loss expects it: the plain data itself, or a 1-D Tensor of it. */
+function argOf(loss: CompiledLoss, x: PlainTree): unknown {
+  return loss.input === 'tensor' ? engine.tensor(x as number[]) : x;
 }
 
 /** Jacobians and Hessians as m × n arrays, whatever nesting the engine returns for scalars and vectors. */

@@ -2,10 +2,14 @@ import { EngineError, type SourceSpan, serializeError, type SerializedEngineErro
 import { RUNTIME_PARAM, type RewrittenSource, rewriteSource } from './rewrite.js';
 import type { OperatorRuntime } from './runtime.js';
 
+/** What a loss receives as x: a plain array of numbers (default) or one 1-D Tensor. */
+export type LossInput = 'array' | 'tensor';
+
 /** A loss compiled from source: call `fn(x)` with plain numbers, tracers or Tensors. */
 export interface CompiledLoss {
   id: string;
   source: string;
+  input: LossInput;
   fn: (...args: unknown[]) => unknown;
   /** Where a runtime error thrown by this loss points in its source, if the stack says. */
   locate(error: unknown): SourceSpan | undefined;
@@ -18,7 +22,7 @@ const PROLOGUE = '"use strict";';
  * and run its top level (helper declarations), which returns the loss. Syntax and compile errors
  * throw EngineError with the span; errors while running the top level come back with their span too.
  */
-export function compileLoss(source: string, runtime: OperatorRuntime, id: string): CompiledLoss {
+export function compileLoss(source: string, runtime: OperatorRuntime, id: string, input: LossInput = 'array'): CompiledLoss {
   const rewritten = rewriteSource(source);
   const url = `wengert-fn-${id.replace(/[^\w-]/g, '_')}.js`;
   let factory: (math: Math, rt: OperatorRuntime) => unknown;
@@ -37,7 +41,7 @@ export function compileLoss(source: string, runtime: OperatorRuntime, id: string
   }
   if (typeof fn !== 'function')
     throw new EngineError('compile-error', `The source must evaluate to a function; it evaluated to ${describe(fn)}.`, { functionId: id });
-  return { id, source, fn: fn as CompiledLoss['fn'], locate };
+  return { id, source, input, fn: fn as CompiledLoss['fn'], locate };
 }
 
 /** Runs a compiled loss, turning anything it throws into an EngineError that points at the source. */

@@ -82,6 +82,24 @@ export function engineClientSuite(kind: TransportKind): void {
       expect(along.tangent.rows.at(-1)!.value).toBe(2 - Math.cos(5));
     });
 
+    it('gives a loss defined with input: tensor one 1-D Tensor as x', async () => {
+      const f = await shared.define('x => x.mul(x).sum() + Math.exp(x).sum() * 2', { input: 'tensor' });
+      expect(f.input).toBe('tensor');
+      const { value, grad } = await shared.valueAndGrad(f, [1, 2, 3]);
+      const e = Math.exp;
+      expect(value as number).toBeCloseTo(14 + 2 * (e(1) + e(2) + e(3)), 12);
+      (grad as number[]).forEach((g, i) => expect(g).toBeCloseTo(2 * (i + 1) + 2 * e(i + 1), 12));
+      expect(await shared.hessian(f, [0, 0])).toEqual([
+        [4, 0],
+        [0, 4],
+      ]);
+      // Gradient descent on Σx² (+ 2Σeˣ) from the Tensor loss equals the same loss over a plain array.
+      const g = await shared.define('x => x.reduce((s, v) => s + v * v + Math.exp(v) * 2, 0)');
+      const steps = { x0: [1, -2], optimizer: { name: 'sgd', lr: 0.1 } as const, steps: 30 };
+      const [viaTensor, viaArray] = [await shared.descend({ fn: f, ...steps }), await shared.descend({ fn: g, ...steps })];
+      viaTensor.points.forEach((p, i) => expect(p).toBeCloseTo(viaArray.points[i]!, 12));
+    });
+
     it('differentiates a block with helpers, loops, branches and ** as written', async () => {
       const f = await shared.define(`
         function square(v) { return v ** 2; }
