@@ -54,6 +54,10 @@ describe('<wg-loss-cell>', () => {
     await until(() => shadowText(cell, '[data-testid=trace-table]') !== primal);
     // The adjoint table ends with the gradient: x̄₁ = 5.5.
     expect(shadowText(cell, '[data-testid=trace-table]')).toContain('5.5');
+    // The tangent table along e₂ ends with the directional derivative ∂f/∂x₂ = x₁ − cos x₂ = 1.716.
+    tabs[1]!.click();
+    cell.direction = '0, 1';
+    await until(() => /ẏ.*= 1\.716/.test(shadowText(cell, '[data-testid=trace-table]')));
     await screenshot(cell, 'loss-cell');
   });
 

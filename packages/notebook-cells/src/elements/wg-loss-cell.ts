@@ -98,6 +98,9 @@ export class WgLossCell extends WgCell {
   /** Where value, gradient and tables are evaluated: numbers separated by commas. */
   @property() point = '1, 1';
 
+  /** The tangent direction ẋ of the tangent table, numbers separated by commas; default e₁ = (1, 0, …). */
+  @property() direction = '';
+
   /** The trace table shown. */
   @property() table: TraceTableKind = 'primal';
 
@@ -145,7 +148,7 @@ export class WgLossCell extends WgCell {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
-    if (changed.has('status') || changed.has('point') || changed.has('table')) void this.inspect();
+    if (changed.has('status') || changed.has('point') || changed.has('direction')) void this.inspect();
   }
 
   /** Value, gradient, trace tables and Jacobian at the current point; the previous inspection is cancelled. */
@@ -157,8 +160,10 @@ export class WgLossCell extends WgCell {
     this.inspectController = controller;
     const signal = controller.signal;
     let point: number[];
+    let direction: number[] | undefined;
     try {
       point = parsePoint(this.point);
+      direction = this.direction.trim() ? parsePoint(this.direction) : undefined;
     } catch (error) {
       this.inspection = { point: [], error };
       return;
@@ -169,7 +174,7 @@ export class WgLossCell extends WgCell {
       this.inspection = { ...this.inspection, point, valueAndGrad, error: undefined };
       if (this.compact) return;
       const [traces, jacobian] = await Promise.all([
-        loss.client.traceTables(loss.id, point),
+        loss.client.traceTables(loss.id, point, direction ? { direction } : {}),
         loss.client.jacobian(loss.id, point),
       ]);
       if (!signal.aborted) this.inspection = { point, valueAndGrad, traces, jacobian };
