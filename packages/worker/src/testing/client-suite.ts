@@ -88,7 +88,7 @@ export function engineClientSuite(kind: TransportKind): void {
       const { value, grad } = await shared.valueAndGrad(f, [1, 2, 3]);
       const e = Math.exp;
       expect(value as number).toBeCloseTo(14 + 2 * (e(1) + e(2) + e(3)), 12);
-      (grad as number[]).forEach((g, i) => expect(g).toBeCloseTo(2 * (i + 1) + 2 * e(i + 1), 12));
+      for (const [i, g] of (grad as number[]).entries()) expect(g).toBeCloseTo(2 * (i + 1) + 2 * e(i + 1), 12);
       expect(await shared.hessian(f, [0, 0])).toEqual([
         [4, 0],
         [0, 4],
@@ -97,7 +97,7 @@ export function engineClientSuite(kind: TransportKind): void {
       const g = await shared.define('x => x.reduce((s, v) => s + v * v + Math.exp(v) * 2, 0)');
       const steps = { x0: [1, -2], optimizer: { name: 'sgd', lr: 0.1 } as const, steps: 30 };
       const [viaTensor, viaArray] = [await shared.descend({ fn: f, ...steps }), await shared.descend({ fn: g, ...steps })];
-      viaTensor.points.forEach((p, i) => expect(p).toBeCloseTo(viaArray.points[i]!, 12));
+      for (const [i, p] of viaTensor.points.entries()) expect(p).toBeCloseTo(viaArray.points[i]!, 12);
     });
 
     it('differentiates a block with helpers, loops, branches and ** as written', async () => {
