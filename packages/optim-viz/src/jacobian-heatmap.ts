@@ -75,8 +75,10 @@ export async function jacobianHeatmap(container: HTMLElement, options: JacobianO
         uirevision: `${rows}x${cols}`,
         plot_bgcolor: theme.grid,
         // `constrain: 'domain'` shrinks the plot area to the square cells instead of padding the range.
+        // No axis titles: with a shrunk domain plotly draws the y title over long row labels, and
+        // f₁…/x₁… plus the colour bar's ∂fᵢ/∂xⱼ already say which way is which.
         xaxis: {
-          ...axisLayout(theme, 'input'),
+          ...axisLayout(theme),
           side: 'top',
           constrain: 'domain',
           showgrid: false,
@@ -85,7 +87,7 @@ export async function jacobianHeatmap(container: HTMLElement, options: JacobianO
           ticks: '',
         },
         yaxis: {
-          ...axisLayout(theme, 'output'),
+          ...axisLayout(theme),
           autorange: 'reversed',
           scaleanchor: 'x',
           constrain: 'domain',

@@ -33,9 +33,9 @@ export function baseLayout(theme: Theme, title: string | undefined): Partial<Lay
   };
 }
 
-export function axisLayout(theme: Theme, title: string): Partial<LayoutAxis> {
+export function axisLayout(theme: Theme, title?: string): Partial<LayoutAxis> {
   return {
-    title: { text: escapeLabel(title), font: { family: theme.fontFamily, color: theme.fg, size: 12 } },
+    ...(title ? { title: { text: escapeLabel(title), font: { family: theme.fontFamily, color: theme.fg, size: 12 } } } : {}),
     color: theme.fg,
     gridcolor: theme.grid,
     zerolinecolor: theme.grid,
