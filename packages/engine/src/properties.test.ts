@@ -699,7 +699,7 @@ describe('Jacobians: forward = reverse = auto on non-square shapes', () => {
         expect([e.n, e.m]).toEqual([N_INPUTS, m]);
         if (e.ops > 0 && e.cost.forward > 0) expect(e.mode).toBe('reverse');
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   }, PROPERTY_TIMEOUT);
 
@@ -719,7 +719,7 @@ describe('Jacobians: forward = reverse = auto on non-square shapes', () => {
         expect([e.n, e.m]).toEqual([3, m]);
         expect(e.mode).toBe('forward');
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   }, PROPERTY_TIMEOUT);
 
@@ -813,7 +813,7 @@ describe('second order', () => {
         const expected = fwdOverRev.reduce((s, h, i) => s + h * vf[i]!, 0);
         expectAllClose(vHv, [expected], 1e-10, `jvp∘jvp of ${what}`);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   }, PROPERTY_TIMEOUT);
 });
@@ -847,7 +847,7 @@ describe('float32 programs stay float32', () => {
         expectAllClose(data(out), data(out64), 1e-4, `float32 value of ${what}`);
         expectAllClose(data(t), data(t64), 1e-3, `float32 jvp of ${what}`);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   }, PROPERTY_TIMEOUT);
 });
