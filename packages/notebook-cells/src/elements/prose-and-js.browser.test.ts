@@ -94,6 +94,35 @@ describe('<wg-js-cell> in a <wg-notebook>', () => {
     expect(a.value).toBe('const a = 7;');
   });
 
+  it('keeps the last output visible, dimmed, while a cell re-runs', async () => {
+    const gate = window as unknown as { __wait?: () => Promise<void>; __release?: () => void };
+    gate.__wait = () => new Promise<void>((resolve) => (gate.__release = resolve));
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="a"><script type="text/plain">const a = 1;</script></wg-js-cell>
+      <wg-js-cell id="b"><script type="text/plain">await window.__wait(a);
+a * 10</script></wg-js-cell>
+    </wg-notebook>`);
+    const a = root.querySelector('#a') as WgJsCell;
+    const b = root.querySelector('#b') as WgJsCell;
+    await until(() => gate.__release);
+    gate.__release!();
+    await until(() => output(b) === '10');
+
+    gate.__release = undefined;
+    a.source = 'const a = 2;';
+    await until(() => gate.__release && b.running);
+    await b.updateComplete;
+    const shown = b.shadowRoot!.querySelector('[part~=output]')!;
+    await Promise.all(shown.getAnimations().map((animation) => animation.finished));
+    expect(output(b)).toBe('10');
+    expect(getComputedStyle(shown).opacity).toBe('0.45');
+    gate.__release!();
+    await until(() => output(b) === '20' && !b.running);
+    await b.updateComplete;
+    await Promise.all(shown.getAnimations().map((animation) => animation.finished));
+    expect(getComputedStyle(shown).opacity).toBe('1');
+  });
+
   it('shows a cycle as an error in each cell of the cycle', async () => {
     const root = mount(`<wg-notebook>
       <wg-js-cell id="x"><script type="text/plain">const x = y + 1;</script></wg-js-cell>

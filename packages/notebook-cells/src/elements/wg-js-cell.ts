@@ -68,7 +68,9 @@ export class WgJsCell extends WgCell {
     this.source = source;
   }
 
+  /** What is on screen: the values passed to `display` and the last expression of the run that last showed something. */
   private displayed: unknown[] = [];
+  private lastValue: unknown;
   private displayedVersion = 0;
 
   protected override definition(): CellDefinition {
@@ -78,27 +80,31 @@ export class WgJsCell extends WgCell {
       inputs: analyzed.inputs,
       outputs: analyzed.outputs,
       run: async (scope) => {
-        // Each run clears what the previous run displayed; a late display from an old run is dropped.
+        // The previous run's output stays until this run displays something or finishes; a late
+        // display from an old run is refused.
         const version = ++this.displayedVersion;
         const shown: unknown[] = [];
         const display = (value: unknown) => {
           if (version !== this.displayedVersion) throw new Error('stale display');
+          if (shown.length === 0) this.lastValue = undefined;
           shown.push(value);
           this.displayed = shown;
           this.requestUpdate();
           return value;
         };
-        this.displayed = shown;
         const result = (await fn(...analyzed.inputs.map((name) => scope[name]), display, importModule)) as JsCellValue;
+        if (version === this.displayedVersion) {
+          this.displayed = shown;
+          this.lastValue = result.display;
+        }
         return result;
       },
     };
   }
 
   protected override render() {
-    const value = this.status.state === 'fulfilled' ? (this.status.value as JsCellValue | undefined) : undefined;
     const editorError = this.status.state === 'rejected' ? (describeError(this.status.error).span ?? null) : null;
-    const shown = [...this.displayed, ...(value && value.display !== undefined ? [value.display] : [])];
+    const shown = [...this.displayed, ...(this.lastValue !== undefined ? [this.lastValue] : [])];
     if (this.previewing) {
       return html`<wg-code-editor part="editor" language="javascript" readonly .value=${this.source}></wg-code-editor>`;
     }
@@ -112,7 +118,10 @@ export class WgJsCell extends WgCell {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     // A failed run shows the error, not what an earlier run displayed.
-    if (changed.has('status') && this.status.state === 'rejected') this.displayed = [];
+    if (changed.has('status') && this.status.state === 'rejected') {
+      this.displayed = [];
+      this.lastValue = undefined;
+    }
   }
 
   private editTimer: ReturnType<typeof setTimeout> | undefined;
