@@ -6,4 +6,3 @@ export { EngineError } from './errors.js';
 export type { EngineErrorCode, SerializedEngineError, SourceSpan } from './errors.js';
 export type * from './protocol.js';
 export type { Transport, TransportKind, SpawnedEngine } from './transports/transport.js';
-export { rewriteSource } from './compile/rewrite.js';
