@@ -131,9 +131,18 @@ export class WgDescentCell extends WgCell {
     this.source = serializeDescentSettings(settings);
   }
 
-  /** The latest result (snapshot) of the runs. */
+  /** The latest result (snapshot) of the runs; while a new run starts, the previous one. */
   get result(): DescentResult | undefined {
-    return this.status.state === 'fulfilled' && isDescentResult(this.status.value) ? this.status.value : undefined;
+    return this.lastResult;
+  }
+
+  private lastResult?: DescentResult;
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    if (!changed.has('status')) return;
+    if (this.status.state === 'fulfilled' && isDescentResult(this.status.value)) this.lastResult = this.status.value;
+    else if (this.status.state === 'rejected') this.lastResult = undefined;
   }
 
   private stopController?: AbortController;
