@@ -145,7 +145,19 @@ export const inspectorStyles = css`
   }
   .i-tree summary {
     cursor: pointer;
-    list-style-position: outside;
+    list-style: none;
+  }
+  .i-tree summary::-webkit-details-marker {
+    display: none;
+  }
+  .i-tree summary::before {
+    content: '▸';
+    display: inline-block;
+    width: 1em;
+    color: var(--_muted);
+  }
+  .i-tree[open] > summary::before {
+    content: '▾';
   }
   .i-children {
     padding-left: 1.2em;
