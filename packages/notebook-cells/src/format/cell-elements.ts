@@ -11,8 +11,8 @@ export const CELL_TAGS: Record<string, string> = {
 
 const TYPE_OF_TAG = Object.fromEntries(Object.entries(CELL_TAGS).map(([type, tag]) => [tag, type]));
 
-/** Attributes that are element state, not part of the file. */
-const RUNTIME_ATTRIBUTES = new Set(['cell-id', 'running', 'class', 'style', 'source', 'data-cell-type']);
+/** Attributes that are element or page state, not part of the file (a DOM id would clash with the cell id). */
+const RUNTIME_ATTRIBUTES = new Set(['id', 'cell-id', 'running', 'class', 'style', 'source', 'data-cell-type']);
 
 interface SourceElement extends Element {
   source?: string;
