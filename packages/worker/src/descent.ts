@@ -2,6 +2,7 @@ import * as engine from '@wengert/engine';
 import type { CompiledLoss } from './compile/define.js';
 import { runLoss } from './compile/define.js';
 import { toNumber } from './engine-backend.js';
+import { EngineError } from './errors.js';
 import type { DescendSpec, ProgressChunk, RunMessage, Trajectory } from './protocol.js';
 
 /** Aim for this much work between event-loop turns: abort stays fast, yields stay cheap. */
@@ -48,6 +49,7 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
       if (event.data?.type === 'abort') controller.abort();
     };
   }
+  checkSpec(spec);
   const objective = lossObjective(loss);
   const x0 = Float64Array.from(spec.x0);
   const costKey = `${loss.id} ${JSON.stringify(spec.optimizer)}`;
@@ -87,6 +89,17 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
   } finally {
     port?.postMessage({ type: 'done' } satisfies RunMessage);
     port?.close();
+  }
+}
+
+/** Bad starting points and optimizer specs are the caller's mistake, not the loss's: say so before running. */
+function checkSpec(spec: DescendSpec): void {
+  if (!Array.isArray(spec.x0) || spec.x0.length === 0 || !spec.x0.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    throw new EngineError('invalid-argument', 'x0 must be a non-empty array of finite numbers.');
+  try {
+    engine.optimizerFromSpec(spec.optimizer);
+  } catch (error) {
+    throw new EngineError('invalid-argument', `Invalid optimizer spec: ${(error as Error).message}`);
   }
 }
 

@@ -117,6 +117,14 @@ export function descentSuite(kind: TransportKind): void {
       expect(error.code).toBe('aborted');
     });
 
+    it('rejects unknown optimizers and bad starting points as invalid arguments', async () => {
+      const f = await client.define(ROSENBROCK);
+      const unknown = await rejection(client.descend({ fn: f, x0: [0, 0], optimizer: { name: 'nope' } as never }));
+      expect(unknown.code).toBe('invalid-argument');
+      expect(unknown.message).toMatch(/nope/);
+      expect((await rejection(client.descend({ fn: f, x0: [0, Number.NaN], optimizer: { name: 'sgd', lr: 0.1 } }))).code).toBe('invalid-argument');
+    });
+
     it('reports a loss error inside a descent with its source line', async () => {
       const f = await client.define('x => {\n  if (x[0] > 1) throw new RangeError("left the domain");\n  return (x[0] - 3) ** 2;\n}');
       const error = await rejection(client.descend({ fn: f, x0: [0], optimizer: { name: 'sgd', lr: 0.1 }, steps: 100 }));
