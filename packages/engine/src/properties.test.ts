@@ -32,6 +32,7 @@ import {
   jit,
   jvp,
   le,
+  linearize,
   log,
   log1p,
   logSoftmax,
@@ -644,7 +645,8 @@ function jvpAndVjp(prog: Program, point: readonly number[], dir: readonly number
   const wv = w.slice(0, m);
   const cts = pullback(prog.shape.length ? tensor(wv).reshape(prog.shape) : wv[0]!) as Value[];
   const ctFlat = cts.flatMap((c) => data(c));
-  return { out: data(out), out2: data(out2), tangent: data(tangent), wv, ctFlat };
+  const [, lin] = linearize(f, ...primals);
+  return { out: data(out), out2: data(out2), tangent: data(tangent), linear: data(lin(...envOf(dir))), wv, ctFlat };
 }
 
 describe('the generator covers the rule table', () => {
@@ -656,7 +658,7 @@ describe('the generator covers the rule table', () => {
   });
 });
 
-describe('JVP against central differences and the dot-product test, per root op', () => {
+describe('JVP against central differences, linearize = jvp, and the dot-product test, per root op', () => {
   test.each(OPS)('programs rooted at %s', (op) => {
     let checked = 0;
     fc.assert(
@@ -669,6 +671,7 @@ describe('JVP against central differences and the dot-product test, per root op'
         expectAllClose(r.out, plain, 1e-12, `jvp primal of ${prog.node.text}`);
         expectAllClose(r.out2, plain, 1e-12, `vjp primal of ${prog.node.text}`);
         expectAllClose(r.tangent, fd!, 1e-6, `jvp vs central difference of ${prog.node.text}`);
+        expectAllClose(r.linear, r.tangent, 1e-12, `linearize vs jvp of ${prog.node.text}`);
         // ⟨J·u, w⟩ = ⟨u, Jᵀ·w⟩
         const lhs = r.tangent.reduce((s, t, i) => s + t * r.wv[i]!, 0);
         const rhs = r.ctFlat.reduce((s, c, i) => s + c * dir[i]!, 0);
@@ -797,7 +800,7 @@ describe('second order', () => {
     );
   }, PROPERTY_TIMEOUT);
 
-  test('grad∘grad, jvp∘grad, grad∘jvp, jvp∘jvp, hvp and hessian·v agree', () => {
+  test('grad∘grad, jvp∘grad, grad∘jvp, jvp∘jvp, hvp, hessian·v and all jacfwd/jacrev pairs agree', () => {
     fc.assert(
       fc.property(caseArb, ({ tape, point, dir }) => {
         const { prog, f: f0, x } = scalarProgram(tape, point);
@@ -816,6 +819,11 @@ describe('second order', () => {
         expectAllClose(viaHvp, fwdOverRev, 1e-10, `hvp of ${what}`);
         expectAllClose(viaHessian, fwdOverRev, 1e-10, `hessian·v of ${what}`);
         // vᵀHv by forward-over-forward.
+        // The four Hessian compositions of vector modes agree.
+        const flatH = Hm.flat();
+        expectAllClose(data(jacfwd(jacfwd(f))(x)), flatH, 1e-10, `jacfwd∘jacfwd of ${what}`);
+        expectAllClose(data(jacrev(jacrev(f))(x)), flatH, 1e-10, `jacrev∘jacrev of ${what}`);
+        expectAllClose(data(jacrev(jacfwd(f))(x)), flatH, 1e-10, `jacrev∘jacfwd of ${what}`);
         const vHv = data(jvp((u: Value) => jvp(f, [u], [v])[1], [x], [v])[1]);
         const expected = fwdOverRev.reduce((s, h, i) => s + h * vf[i]!, 0);
         expectAllClose(vHv, [expected], 1e-10, `jvp∘jvp of ${what}`);
