@@ -11,6 +11,7 @@ import {
   add,
   asinh,
   atan,
+  backward,
   broadcastTo,
   concat,
   cos,
@@ -49,6 +50,7 @@ import {
   neg,
   norm,
   pad,
+  param,
   pow,
   primal,
   primitives,
@@ -71,6 +73,7 @@ import {
   type Tensor,
   tan,
   tanh,
+  Tracer,
   tensor,
   transpose,
   treeFlatten,
@@ -901,5 +904,27 @@ describe('jit replays random programs exactly like eager evaluation', () => {
     );
     // Programs whose rules read data (prod at zeros, for instance) may fall back; most compile.
     expect(compiled).toBeGreaterThan(30);
+  }, PROPERTY_TIMEOUT);
+});
+
+describe('the eager param graph agrees with grad', () => {
+  test('loss.backward() accumulates the same gradients as grad on random scalar programs', () => {
+    fc.assert(
+      fc.property(caseArb, ({ tape, point }) => {
+        const prog = build(tape, null, [[]], 3);
+        const args = envOf(point);
+        const ps = args.map((a) => param(a));
+        const loss = prog.node.ev([ps[0]!, ps[1]!, ps[2]!], newCtx());
+        fc.pre(loss instanceof Tracer);
+        backward(loss);
+        backward(loss);
+        const g = grad((x: Value, y: Value, z: Value) => prog.node.ev([x, y, z], newCtx()), { argnums: [0, 1, 2] })(...args) as Value[];
+        ps.forEach((p, i) => {
+          const want = data(g[i]!).map((v) => 2 * v);
+          expectAllClose(p.grad === null ? want.map(() => 0) : data(p.grad), want, 1e-12, `param ${i} of ${prog.node.text}`);
+        });
+      }),
+      { numRuns: 60 },
+    );
   }, PROPERTY_TIMEOUT);
 });
