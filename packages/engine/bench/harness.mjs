@@ -2,23 +2,45 @@
 // first call, warm-up, a batch sized to ~sampleMs per sample, then samples of all systems
 // interleaved round-robin in a rotating order (so drift in machine load hits everyone alike),
 // and the median per call. Memory is measured in a child process per cell (RSS growth).
-// The default clock is the process's CPU time (user + system): on a shared machine wall time
-// also counts the time other jobs hold the core (4× inflated at load 16 on 2 cores), CPU time
-// does not. It includes V8's helper threads (GC, compilation), which are real costs of a call.
+// The default clock is the main thread's CPU time (Linux /proc/thread-self/schedstat, ns): on a
+// shared machine wall time also counts the time other jobs hold the core (4× inflated at load 16
+// on 2 cores), and the process's CPU time (`--clock cpu`) also counts V8's compiler and GC helper
+// threads, which ran in parallel with samples and made quick runs jump 2–5×. Off Linux the
+// default falls back to process CPU time.
 
 import { spawn } from 'node:child_process';
+import { openSync, readSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { maxRelativeError } from './workloads.mjs';
 
-export const FULL = { warmupMs: 300, sampleMs: 10, samples: 15, budgetMs: 1200, minSamples: 3, memoryMs: 1000, clock: 'cpu' };
-export const QUICK = { warmupMs: 80, sampleMs: 4, samples: 5, budgetMs: 300, minSamples: 2, memoryMs: 1000, clock: 'cpu' };
+export const FULL = { warmupMs: 300, sampleMs: 10, samples: 15, budgetMs: 1200, minSamples: 3, memoryMs: 1000 };
+export const QUICK = { warmupMs: 80, sampleMs: 4, samples: 5, budgetMs: 300, minSamples: 2, memoryMs: 1000 };
 
 const wallClock = () => performance.now();
 function cpuClock() {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
-let now = cpuClock;
+/** Main-thread CPU ms from /proc/thread-self/schedstat (one pread, ~8 µs), or null off Linux. */
+function threadClock() {
+  let fd;
+  try {
+    fd = openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return null;
+  }
+  const buffer = Buffer.alloc(64);
+  return () => {
+    const length = readSync(fd, buffer, 0, 64, 0);
+    return Number(buffer.toString('latin1', 0, length).split(' ')[0]) / 1e6;
+  };
+}
+const threadNow = threadClock();
+export const DEFAULT_CLOCK = threadNow ? 'thread' : 'cpu';
+const clocks = { wall: wallClock, cpu: cpuClock, thread: threadNow ?? cpuClock };
+let now = clocks[DEFAULT_CLOCK];
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -28,7 +50,14 @@ function median(values) {
 
 const isPromise = (value) => value !== null && typeof value === 'object' && typeof value.then === 'function';
 
-/** Runs `calls` calls and returns the elapsed ms; async runners (jax-js W6) are awaited. */
+// A young-generation GC closes every timed batch, so each cell pays for the short-lived garbage it
+// leaves (~0.1 ms on an empty heap) instead of the next cell in the rotation: without it the
+// handwritten W3 (which allocates nothing) ran 16 ms alone and 57 ms interleaved with Wengert.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc');
+const collectYoung = () => collectGarbage({ type: 'minor' });
+
+/** Runs `calls` calls plus a young-generation GC and returns the elapsed ms; async runners are awaited. */
 async function timeBatch(cell, calls) {
   const { run } = cell;
   const start = now();
@@ -37,6 +66,7 @@ async function timeBatch(cell, calls) {
   } else {
     for (let k = 0; k < calls; k++) run();
   }
+  collectYoung();
   return now() - start;
 }
 
@@ -47,7 +77,7 @@ async function timeBatch(cell, calls) {
  * Returns per key: medianMs per call (per step for W6), samples, batch, firstMs, error, or `failure`.
  */
 export async function measureCells(cells, settings) {
-  now = settings.clock === 'wall' ? wallClock : cpuClock;
+  now = clocks[settings.clock ?? DEFAULT_CLOCK];
   const live = [];
   const results = new Map();
 
@@ -67,17 +97,30 @@ export async function measureCells(cells, settings) {
     }
   }
 
-  // Warm-up, which also estimates the time per call to size each batch. The first call counts
-  // towards it, so a cell that takes a second per call is not run again just to warm up.
-  for (const cell of live) {
-    const first = results.get(cell.key).firstMs;
-    let calls = 0;
-    let spent = 0;
-    while (first + spent < settings.warmupMs || calls < 1) {
-      spent += await timeBatch(cell, 1);
-      calls++;
+  // A cell that throws later on is reported as failed and leaves the interleaving.
+  const fail = (cell, error) => {
+    results.set(cell.key, { failure: String(error?.message ?? error).split('\n')[0] });
+    live.splice(live.indexOf(cell), 1);
+  };
+
+  // Warm-up in doubling batches, which also measures the time per call to size each batch (a
+  // batch, not a single call, so the clock's own cost does not count). The first call counts
+  // towards the warm-up, so a cell that takes a second per call is not run again just to warm up.
+  for (const cell of [...live]) {
+    let spent = results.get(cell.key).firstMs;
+    let calls = 1;
+    let perCall;
+    try {
+      do {
+        const elapsed = await timeBatch(cell, calls);
+        spent += elapsed;
+        perCall = elapsed / calls;
+        if (elapsed < settings.sampleMs / 2) calls *= 2;
+      } while (spent < settings.warmupMs);
+    } catch (error) {
+      fail(cell, error);
+      continue;
     }
-    const perCall = spent / calls;
     cell.batch = Math.max(1, Math.round(settings.sampleMs / perCall));
     cell.spentMs = 0;
   }
@@ -85,14 +128,17 @@ export async function measureCells(cells, settings) {
   // Interleaved samples, rotating the order every round.
   for (let round = 0; round < settings.samples; round++) {
     let active = 0;
-    for (let k = 0; k < live.length; k++) {
-      const cell = live[(k + round) % live.length];
+    for (const cell of live.map((_, k) => live[(k + round) % live.length])) {
       const result = results.get(cell.key);
       if (result.samples.length >= settings.minSamples && cell.spentMs >= settings.budgetMs) continue;
       active++;
-      const elapsed = await timeBatch(cell, cell.batch);
-      cell.spentMs += elapsed;
-      result.samples.push(elapsed / cell.batch);
+      try {
+        const elapsed = await timeBatch(cell, cell.batch);
+        cell.spentMs += elapsed;
+        result.samples.push(elapsed / cell.batch);
+      } catch (error) {
+        fail(cell, error);
+      }
     }
     if (active === 0) break;
   }

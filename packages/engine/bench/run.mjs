@@ -4,7 +4,7 @@
 // Progress goes to stderr, so `node bench/run.mjs > results.md` keeps only the tables.
 
 import os from 'node:os';
-import { FULL, QUICK, measureCells, measureMemory, memoryChild } from './harness.mjs';
+import { DEFAULT_CLOCK, FULL, QUICK, measureCells, measureMemory, memoryChild } from './harness.mjs';
 import { createHandwritten } from './systems/handwritten.mjs';
 import { createJaxjs } from './systems/jaxjs.mjs';
 import { createTfjs } from './systems/tfjs.mjs';
@@ -37,13 +37,14 @@ const USAGE = `usage: node bench/run.mjs [options]
                              also available: jaxjs-f64, jaxjs-jit-f64
   --repeat N                 interleaved samples per cell (default ${FULL.samples}; each ~${FULL.sampleMs} ms)
   --quick                    short warm-up, small samples (under a minute)
-  --clock cpu|wall           time by process CPU time (default; robust to other jobs) or wall time
+  --clock thread|cpu|wall    main-thread CPU time (default on Linux; robust to other jobs),
+                             process CPU time (adds V8's helper threads), or wall time
   --memory w2-1e5,w3         workloads to measure peak RSS growth on, one child process per cell
   --no-memory                skip the memory measurement
   --selftest                 check the reference gradients against central differences`;
 
 function parseArgs(argv) {
-  const options = { quick: false, memory: DEFAULT_MEMORY, systems: DEFAULT_SYSTEMS, workloads: null, repeat: null, clock: 'cpu' };
+  const options = { quick: false, memory: DEFAULT_MEMORY, systems: DEFAULT_SYSTEMS, workloads: null, repeat: null, clock: DEFAULT_CLOCK };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -65,7 +66,7 @@ function parseArgs(argv) {
   }
   for (const id of options.systems) if (!SYSTEMS[id]) throw new Error(`unknown system ${id}; known: ${Object.keys(SYSTEMS).join(', ')}`);
   if (options.repeat !== null && !(options.repeat >= 1)) throw new Error('--repeat needs a positive number');
-  if (!['cpu', 'wall'].includes(options.clock)) throw new Error('--clock is cpu or wall');
+  if (!['thread', 'cpu', 'wall'].includes(options.clock)) throw new Error('--clock is thread, cpu or wall');
   return options;
 }
 
@@ -194,7 +195,7 @@ async function main() {
   console.log(`\n## Benchmark: median per call (W6: per step), ratio to handwritten\n`);
   console.log(
     `Node ${process.version}, ${os.cpus().length}× ${cpu}, load average ${load}; ${options.quick ? 'quick' : 'full'} run: ` +
-      `${settings.clock === 'cpu' ? 'process CPU time' : 'wall time'}, ${settings.warmupMs} ms warm-up, ` +
+      `${{ thread: 'main-thread CPU time', cpu: 'process CPU time', wall: 'wall time' }[settings.clock]}, ${settings.warmupMs} ms warm-up, ` +
       `batches of ~${settings.sampleMs} ms, up to ${settings.samples} interleaved samples per cell.\n`,
   );
   const header = ['workload', ...systems.map((s) => s.label)];

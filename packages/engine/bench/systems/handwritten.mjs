@@ -13,8 +13,11 @@ let copies = 0;
  * and W4 up to 2.6× slower depending on run order. The unique sourceURL defeats V8's cache of
  * compiled `new Function` sources, so each cell gets its own function (and a name in profiles).
  */
+function fresh(f) {
+  return new Function(`return ${f.toString()}\n//# sourceURL=handwritten-${f.name}-${++copies}.js`)();
+}
 function instantiate(factory, ...args) {
-  return new Function(`return ${factory.toString()}\n//# sourceURL=handwritten-${factory.name}-${++copies}.js`)()(...args);
+  return fresh(factory)(...args);
 }
 
 function notesCell(input) {
@@ -69,47 +72,54 @@ function hvpCell(x, v, n) {
   };
 }
 
-/** Forward, then backprop by hand; small kernels, which V8 optimises better than one loop nest. */
-function mlpCell(x, labels, w1, b1, w2, b2, batch, inputs, hidden, classes) {
-  /** out[r×c] = a[r×k]·b[k×c] + bias[c] (i-k-j order, contiguous inner loop). */
-  function matmulBias(a, b, bias, out, rows, inner, cols) {
-    for (let i = 0; i < rows; i++) {
-      const o = i * cols;
-      for (let j = 0; j < cols; j++) out[o + j] = bias[j];
-      for (let k = 0; k < inner; k++) {
-        const aik = a[i * inner + k];
-        const bk = k * cols;
-        for (let j = 0; j < cols; j++) out[o + j] += aik * b[bk + j];
-      }
-    }
-  }
-  /** out[k×c] = aᵀ·b with a[r×k], b[r×c]. */
-  function matmulTransposedLeft(a, b, out, rows, inner, cols) {
-    out.fill(0);
-    for (let i = 0; i < rows; i++) {
-      const bi = i * cols;
-      for (let k = 0; k < inner; k++) {
-        const aik = a[i * inner + k];
-        const o = k * cols;
-        for (let j = 0; j < cols; j++) out[o + j] += aik * b[bi + j];
-      }
-    }
-  }
-  /** out[r×k] = a·bᵀ with a[r×c], b[k×c]. */
-  function matmulTransposedRight(a, b, out, rows, cols, inner) {
-    for (let i = 0; i < rows; i++) {
-      for (let k = 0; k < inner; k++) {
-        let s = 0;
-        for (let j = 0; j < cols; j++) s += a[i * cols + j] * b[k * cols + j];
-        out[i * inner + k] = s;
-      }
-    }
-  }
-  function columnSums(a, out, rows, cols) {
-    out.fill(0);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j] += a[i * cols + j];
-  }
+// Small dense kernels, which V8 optimises better than one loop nest. Every call site gets its own
+// copy (see `instantiate`): when one matmulTransposedLeft served both ∂w2 (10 columns) and ∂w1
+// (128 columns), V8 kept code tuned for whichever ran first and W3 took 17 or 56 ms by process.
 
+/** out[r×c] = a[r×k]·b[k×c] + bias[c] (i-k-j order, contiguous inner loop). */
+function matmulBias(a, b, bias, out, rows, inner, cols) {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = bias[j];
+    for (let k = 0; k < inner; k++) {
+      const aik = a[i * inner + k];
+      const bk = k * cols;
+      for (let j = 0; j < cols; j++) out[o + j] += aik * b[bk + j];
+    }
+  }
+}
+
+/** out[k×c] = aᵀ·b with a[r×k], b[r×c]. */
+function matmulTransposedLeft(a, b, out, rows, inner, cols) {
+  out.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const bi = i * cols;
+    for (let k = 0; k < inner; k++) {
+      const aik = a[i * inner + k];
+      const o = k * cols;
+      for (let j = 0; j < cols; j++) out[o + j] += aik * b[bi + j];
+    }
+  }
+}
+
+/** out[r×k] = a·bᵀ with a[r×c], b[k×c]. */
+function matmulTransposedRight(a, b, out, rows, cols, inner) {
+  for (let i = 0; i < rows; i++) {
+    for (let k = 0; k < inner; k++) {
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += a[i * cols + j] * b[k * cols + j];
+      out[i * inner + k] = s;
+    }
+  }
+}
+
+function columnSums(a, out, rows, cols) {
+  out.fill(0);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j] += a[i * cols + j];
+}
+
+/** Forward, then backprop by hand, with one private kernel per call site (`k`). */
+function mlpCell(x, labels, w1, b1, w2, b2, batch, inputs, hidden, classes, k) {
   const h = new Float64Array(batch * hidden);
   const logits = new Float64Array(batch * classes);
   const dh = new Float64Array(batch * hidden);
@@ -119,9 +129,9 @@ function mlpCell(x, labels, w1, b1, w2, b2, batch, inputs, hidden, classes) {
   const gw2 = new Float64Array(hidden * classes);
   const gb2 = new Float64Array(classes);
   return () => {
-    matmulBias(x, w1, b1, h, batch, inputs, hidden);
+    k.hidden(x, w1, b1, h, batch, inputs, hidden);
     for (let i = 0; i < h.length; i++) h[i] = Math.tanh(h[i]);
-    matmulBias(h, w2, b2, logits, batch, hidden, classes);
+    k.logits(h, w2, b2, logits, batch, hidden, classes);
     // Softmax cross-entropy; logits are overwritten by ∂loss/∂logits = (softmax − onehot)/B.
     let total = 0;
     for (let b = 0; b < batch; b++) {
@@ -139,12 +149,12 @@ function mlpCell(x, labels, w1, b1, w2, b2, batch, inputs, hidden, classes) {
       for (let c = 0; c < classes; c++) logits[o + c] = (logits[o + c] / sumExp - (c === labels[b] ? 1 : 0)) / batch;
     }
     loss[0] = total / batch;
-    matmulTransposedLeft(h, logits, gw2, batch, hidden, classes);
-    columnSums(logits, gb2, batch, classes);
-    matmulTransposedRight(logits, w2, dh, batch, classes, hidden);
+    k.gradW2(h, logits, gw2, batch, hidden, classes);
+    k.gradB2(logits, gb2, batch, classes);
+    k.gradH(logits, w2, dh, batch, classes, hidden);
     for (let i = 0; i < dh.length; i++) dh[i] *= 1 - h[i] * h[i];
-    columnSums(dh, gb1, batch, hidden);
-    matmulTransposedLeft(x, dh, gw1, batch, inputs, hidden);
+    k.gradB1(dh, gb1, batch, hidden);
+    k.gradW1(x, dh, gw1, batch, inputs, hidden);
     return [loss, gw1, gb1, gw2, gb2];
   };
 }
@@ -187,8 +197,18 @@ const builders = {
   notes: ({ x1, x2 }) => instantiate(notesCell, Float64Array.of(x1, x2)),
   rosenbrock: ({ x, n }) => instantiate(rosenbrockCell, x, n),
   hvp: ({ x, v, n }) => instantiate(hvpCell, x, v, n),
-  mlp: ({ x, labels, w1, b1, w2, b2 }) =>
-    instantiate(mlpCell, x, labels, w1, b1, w2, b2, MLP.batch, MLP.inputs, MLP.hidden, MLP.classes),
+  mlp: ({ x, labels, w1, b1, w2, b2 }) => {
+    const kernels = {
+      hidden: fresh(matmulBias),
+      logits: fresh(matmulBias),
+      gradW2: fresh(matmulTransposedLeft),
+      gradB2: fresh(columnSums),
+      gradH: fresh(matmulTransposedRight),
+      gradB1: fresh(columnSums),
+      gradW1: fresh(matmulTransposedLeft),
+    };
+    return instantiate(mlpCell, x, labels, w1, b1, w2, b2, MLP.batch, MLP.inputs, MLP.hidden, MLP.classes, kernels);
+  },
   jacobian: ({ matrix, x, rows, cols }) => instantiate(jacobianCell, matrix, x, rows, cols),
   descent: ({ start, learningRate, steps }) => instantiate(descentCell, Float64Array.from(start), learningRate, steps),
 };
