@@ -130,6 +130,7 @@ class Client implements EngineClient {
   private readonly definitions = new Map<string, DefinedFunction>();
   private readonly pending = new Set<Pending>();
   private engine: Promise<SpawnedEngine> | undefined;
+  private abandonStartup: ((error: EngineError) => void) | undefined;
   private current: SpawnedEngine | undefined;
   private disposed = false;
 
@@ -256,8 +257,23 @@ class Client implements EngineClient {
   /** The live engine, spawning one (and re-defining every function) if there is none. */
   private ensureEngine(): Promise<SpawnedEngine> {
     if (this.engine) return this.engine;
+    // A kill during startup (restart, dispose, another call's timeout) must release the callers waiting here.
+    let abandonedWith: EngineError | undefined;
+    let abandon!: (error: EngineError) => void;
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = (error) => {
+        abandonedWith = error;
+        reject(error);
+      };
+    });
+    abandoned.catch(() => {});
+    this.abandonStartup = abandon;
     const engine = (async () => {
       const spawned = await this.source.spawn();
+      if (abandonedWith) {
+        spawned.terminate();
+        throw abandonedWith;
+      }
       this.current = spawned;
       const crashed = new Promise<never>((_, reject) =>
         spawned.onCrash((message) => {
@@ -271,11 +287,12 @@ class Client implements EngineClient {
       const started = withTimeout(spawned.call('ready', []), STARTUP_BUDGET_MS, () => {
         if (this.current === spawned) this.kill(undefined, new EngineError('worker-crashed', `The engine worker did not start within ${STARTUP_BUDGET_MS} ms.`));
       });
-      await Promise.race([started, crashed]);
+      await Promise.race([started, crashed, abandoned]);
       for (const [id, { source, input }] of this.definitions) {
-        const reply = await Promise.race([spawned.call('define', [id, source, input]), crashed]);
+        const reply = await Promise.race([spawned.call('define', [id, source, input]), crashed, abandoned]);
         if (!reply.ok) this.definitions.delete(id);
       }
+      if (this.abandonStartup === abandon) this.abandonStartup = undefined;
       return spawned;
     })();
     this.engine = engine;
@@ -286,6 +303,11 @@ class Client implements EngineClient {
   private kill(culprit: Pending | undefined, error: EngineError): void {
     const victims = [...this.pending];
     this.pending.clear();
+    const abandonStartup = this.abandonStartup;
+    this.abandonStartup = undefined;
+    abandonStartup?.(
+      culprit === undefined ? error : new EngineError('worker-restarted', `The engine worker was restarted because another call failed: ${error.message}`),
+    );
     const engine = this.current;
     this.current = undefined;
     this.engine = undefined;

@@ -171,6 +171,19 @@ export function engineClientSuite(kind: TransportKind): void {
       expect((await rejection(c.evaluate(f, [2, 5]))).code).toBe('disposed');
     });
 
+    it('releases calls waiting for a worker that is restarted while it starts', async () => {
+      const c = client();
+      const waiting = c.define(NOTES_F);
+      c.restart();
+      expect((await rejection(waiting)).code).toBe('worker-restarted');
+      const f = await c.define(NOTES_F);
+      expect(await c.evaluate(f, [2, 5])).toBe(Math.log(2) + 10 - Math.sin(5));
+      const beforeDispose = c.define(NOTES_F);
+      c.dispose();
+      expect((await rejection(beforeDispose)).code).toBe('disposed');
+      expect(c.pendingCalls).toBe(0);
+    });
+
     it('rejects unknown functions with a typed error', async () => {
       expect((await rejection(shared.evaluate('nope', [1]))).code).toBe('unknown-function');
     });
