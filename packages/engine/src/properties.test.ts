@@ -75,6 +75,7 @@ import {
   tanh,
   Tracer,
   tensor,
+  traceOf,
   transpose,
   treeFlatten,
   type Value,
@@ -923,6 +924,43 @@ describe('the eager param graph agrees with grad', () => {
           const want = data(g[i]!).map((v) => 2 * v);
           expectAllClose(p.grad === null ? want.map(() => 0) : data(p.grad), want, 1e-12, `param ${i} of ${prog.node.text}`);
         });
+      }),
+      { numRuns: 60 },
+    );
+  }, PROPERTY_TIMEOUT);
+});
+
+describe('trace tables agree with the transformations', () => {
+  /** A number stands for a tensor of that value in every entry (unused inputs have adjoint 0). */
+  const flatLike = (v: Value, like: readonly number[]) => {
+    const d = data(v);
+    return d.length === 1 && like.length > 1 ? like.map(() => d[0]!) : d;
+  };
+
+  test('adjoint rows x̄ᵢ equal grad; ẏ of the tangent table equals jvp (scalar input z)', () => {
+    fc.assert(
+      fc.property(caseArb, ({ tape, point, dir }) => {
+        const prog = build(tape, null, [[]], 3);
+        const f = (x: Value, y: Value, z: Value) => prog.node.ev([x, y, z], newCtx());
+        const args = envOf(point);
+        const what = prog.node.text;
+        const w = traceOf(f)(...args);
+        const adjoint = w.adjointTable();
+        const xbars = adjoint.rows.filter((r) => r.name.startsWith('x̄'));
+        expect(xbars.map((r) => r.name)).toEqual(['x̄₁', 'x̄₂', 'x̄₃']);
+        const g = grad(f, { argnums: [0, 1, 2] })(...args) as Value[];
+        g.forEach((gi, i) => {
+          const want = data(gi);
+          expectAllClose(flatLike(xbars[i]!.value, want), want, 1e-12, `x̄${i + 1} of ${what}`);
+        });
+        const ofZ = (z: Value) => f(args[0], args[1], z);
+        const wz = traceOf(ofZ)(args[2]);
+        const ydot = wz.tangentTable([dir[0]!]).rows.at(-1)!;
+        expect(ydot.name).toBe('ẏ');
+        const [, t] = jvp(ofZ, [args[2]], [dir[0]!]);
+        expectAllClose(flatLike(ydot.value, data(t)), data(t), 1e-12, `ẏ of ${what}`);
+        // Every table renders.
+        for (const table of [w.primalTable(), adjoint, wz.primalTable()]) expect(table.toString().split('\n').length).toBe(table.rows.length + 1);
       }),
       { numRuns: 60 },
     );
