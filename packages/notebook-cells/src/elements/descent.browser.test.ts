@@ -148,6 +148,21 @@ describe('a loss → descent → plot notebook', () => {
     });
   });
 
+  it('moving a cell within the notebook does not re-run it', async () => {
+    const root = mount(notebookHtml(100, 0.05));
+    const notebook = root.querySelector('wg-notebook') as WgNotebook;
+    const descent = root.querySelector('wg-descent-cell') as WgDescentCell;
+    const result = await until(() => finished(descent));
+    const statuses: string[] = [];
+    descent.addEventListener('cell-status', (event) => statuses.push((event as CustomEvent<{ state: string }>).detail.state));
+    notebook.append(descent);
+    notebook.prepend(descent);
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    expect(notebook.firstElementChild).toBe(descent);
+    expect(statuses).toEqual([]);
+    expect(descent.result).toBe(result);
+  });
+
   it('stops on request and keeps the partial trajectory, in the cell and in the plot', async () => {
     // A tiny learning rate and many steps: the run cannot finish before Stop.
     const root = mount(notebookHtml(2_000_000, 1e-7).replace(', {"optimizer": "adam", "lr": 0.05}', ''));

@@ -50,7 +50,10 @@ export abstract class WgCell extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.leave();
+    // A cell moved within the page (reordered) is back before the microtask: it keeps running as is.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.leave();
+    });
   }
 
   protected override updated(changed: PropertyValues): void {

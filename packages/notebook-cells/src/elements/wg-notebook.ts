@@ -126,8 +126,10 @@ export class WgNotebook extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // The worker goes with the notebook; a notebook put back on the page makes a new one when needed.
-    this.ownHost.releaseClient();
+    // The worker goes with the notebook (unless it was only moved); a notebook put back later makes a new one.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.ownHost.releaseClient();
+    });
   }
 
   protected override render() {

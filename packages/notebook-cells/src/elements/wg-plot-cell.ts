@@ -117,7 +117,9 @@ export class WgPlotCell extends WgCell {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.disposeFigures();
+    queueMicrotask(() => {
+      if (!this.isConnected) this.disposeFigures();
+    });
   }
 
   private disposeFigures(): void {
