@@ -9,10 +9,12 @@ import {
   DomainError,
   grad,
   jacobian,
+  jit,
   jvp,
   matmul,
   mul,
   NotDifferentiableError,
+  ones,
   reshape,
   ShapeError,
   slice,
@@ -26,6 +28,7 @@ import {
   valueAndGrad,
   vjp,
   WengertError,
+  where,
 } from './index.js';
 
 /** Runs fn, expects it to throw an error of class E, and returns the error. */
@@ -109,6 +112,35 @@ describe('ShapeError names the op and the shapes', () => {
     expect(e.op).toBe('sum');
     expect(e.code).toBe('domain');
     expect(e.message).toContain('axis 1');
+  });
+});
+
+describe('more shape and domain errors', () => {
+  test('where, concat ranks, transpose, slice, axes', () => {
+    expect(thrown(() => where(ones([2]), ones([3]), 0), ShapeError).shapes).toEqual([[2], [3]]);
+    expect(thrown(() => concat([ones([2]), ones([2, 1])]), ShapeError).shapes).toEqual([[2], [2, 1]]);
+    expect(thrown(() => transpose(ones([2, 3]), [0, 1, 2]), ShapeError).message).toContain('[2, 3]');
+    expect(thrown(() => slice(ones([4]), [1], [5]), ShapeError).message).toContain('[4]');
+    expect(thrown(() => sum(ones([2]), [0, 5]), DomainError).message).toContain('axis 5');
+  });
+
+  test('errors inside jit and inside nested transformations leave everything usable', () => {
+    const bad = jit((x: Value) => add(x, ones([3])));
+    expect(thrown(() => bad(ones([2])), ShapeError).op).toBe('add');
+    expect(grad((x: Value) => mul(x, x))(3)).toBe(6);
+    expect(jit((x: Value) => mul(x, 2))(3)).toBe(6);
+    expect(() =>
+      jvp(
+        (x: Value) =>
+          grad(() => {
+            throw new Error('boom');
+          })(x),
+        [1],
+        [1],
+      ),
+    ).toThrow('boom');
+    // Nesting still tells the levels apart afterwards.
+    expect(jvp((x: Value) => grad((y: Value) => mul(x, y))(2), [3], [1])).toEqual([3, 1]);
   });
 });
 
