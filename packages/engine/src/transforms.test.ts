@@ -379,6 +379,23 @@ describe('valueAndGrad, argnums, hasAux, trees', () => {
     expect(typeof (g as { b: unknown }).b).toBe('number');
   });
 
+  test('aux may carry an outer tracer: d/dx (x + x²) through an inner grad with hasAux', () => {
+    const f = (x: Value) => {
+      const [g, aux] = grad((y: Value) => [mul(x, y), mul(x, x)], { hasAux: true })(1) as [Value, Value];
+      return add(g, aux);
+    };
+    expectClose(D(f)(3), 7);
+  });
+
+  test('Hessian over two tensor arguments: Σ aᵢ² bᵢ', () => {
+    expectClose(hessian((a: Value, b: Value) => sum(mul(mul(a, a), b)), { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])), [
+      [6, 0, 2, 0],
+      [0, 8, 0, 4],
+      [2, 0, 0, 0],
+      [0, 4, 0, 0],
+    ]);
+  });
+
   test('nested trees: arrays of objects', () => {
     const loss = (p: { layers: { a: Value; c: Value }[] }) => add(mul(p.layers[0]!.a, p.layers[1]!.c), square(p.layers[1]!.a));
     const g = grad(loss)({ layers: [{ a: 2, c: 9 }, { a: 3, c: 5 }] });
@@ -525,6 +542,19 @@ describe('custom rules', () => {
     ];
     expectClose(jacrev(prodRule, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])), expected);
     expectClose(jacfwd(prodRule, { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])), expected);
+  });
+
+  test('a customVjp backward may return null for an argument: its cotangent is zero', () => {
+    const firstOnly = customVjp(
+      (a: Value, b: Value) => mul(a, b),
+      (a, b) => [mul(a, b), null],
+      (_res, ct) => [ct, null],
+    );
+    expectClose(grad((a: Value, b: Value) => firstOnly(a, b), { argnums: [0, 1] })(2, 3), [1, 0]);
+    expectClose(jacrev((a: Value) => firstOnly(a, tensor([1, 2])))(tensor([2, 3])), [
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   test('stopGradient blocks derivatives but keeps the value', () => {
