@@ -261,6 +261,23 @@ describe('the plot cell', () => {
   });
 });
 
+describe('a 3-D loss', () => {
+  it('plots only the loss curves, and says why', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-loss-cell name="cube3" compact point="1, 1, 1"><script type="text/plain">x => x[0] ** 2 + x[1] ** 2 + x[2] ** 2</script></wg-loss-cell>
+      <wg-descent-cell name="d3" loss="cube3"><script type="application/json">{"start": [1, -2, 3], "steps": 100, "runs": [{"optimizer": "sgd", "lr": 0.1}]}</script></wg-descent-cell>
+      <wg-plot-cell of="d3" views="contour curves"></wg-plot-cell>
+    </wg-notebook>`);
+    const descent = root.querySelector('wg-descent-cell') as WgDescentCell;
+    const plot = root.querySelector('wg-plot-cell') as WgPlotCell;
+    const result = await until(() => finished(descent));
+    expect(lastPoint(result).every((v) => Math.abs(v) < 1e-4)).toBe(true);
+    await until(() => plot.shadowRoot!.querySelector('.figure.curves .main-svg'));
+    expect(shadowText(plot, '[data-testid=notice]')).toMatch(/3 inputs/);
+    expect(plot.contour).toBeUndefined();
+  });
+});
+
 describe('themes', () => {
   it('draws the whole notebook in the dark palette when the notebook says theme="dark"', async () => {
     const root = mount(`<wg-notebook theme="dark">

@@ -1,6 +1,6 @@
 import { type ContourFigure, contourFigure, type Grid, type LossCurves, lossCurves, type SurfaceFigure, surfaceFigure, type Trajectory } from '@wengert/optim-viz';
 import { css, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { CellError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
 import { type DescentResult, isDescentResult } from '../runtime/descent-run.js';
@@ -71,6 +71,8 @@ export class WgPlotCell extends WgCell {
   private surface?: SurfaceFigure;
   private figureLoss?: LossValue;
   private figureRange?: PlotRange;
+  /** Why a figure is not drawn (a contour needs a 2-D loss). */
+  @state() private notice = '';
   private drawing?: Promise<void>;
   private latest?: DescentResult[];
 
@@ -110,7 +112,8 @@ export class WgPlotCell extends WgCell {
       <div class="header"><span class="kind">plot</span><span class="name">${this.of}</span><span class="spacer"></span><span class="hint">click the contour to move the start</span></div>
       <div class="body">
         ${this.renderError()}
-        ${this.shownViews().map((view) => html`<div class="figure ${view}" part="figure ${view} output"></div>`)}
+        ${this.notice ? html`<div class="hint" data-testid="notice">${this.notice}</div>` : ''}
+        ${this.shownViews().map((view) => html`<div class="figure ${view}" part="figure ${view} output" ?hidden=${this.notice !== '' && view !== 'curves'}></div>`)}
       </div>
     </div>`;
   }
@@ -164,26 +167,29 @@ export class WgPlotCell extends WgCell {
     const range = this.fixedRange() ?? this.fittedRange(results, results.every((result) => result.done));
     // A diverged run would stretch the axes far beyond the loss's grid: draw it until it leaves the view.
     const planar = trajectories.filter((t) => t.points.length >= 2 * t.losses.length).map((t) => clipToBox(t, range));
-    const views = this.shownViews();
+    const dimension = results[0]!.settings.start.length;
+    // Contour and surface are pictures of a 2-D loss; in other dimensions only the curves are drawn.
+    const views = dimension === 2 ? this.shownViews() : this.shownViews().filter((view) => view === 'curves');
+    this.notice = dimension === 2 ? '' : `The loss takes ${dimension} inputs: contour and surface need 2, so only the loss curves are drawn.`;
     const needsGrid = views.includes('contour') || views.includes('surface');
     const newGrid = needsGrid && (this.figureLoss !== loss || !sameRange(range, this.figureRange));
     const grid = newGrid ? await gridOf(loss, range) : undefined;
     this.figureLoss = loss;
     this.figureRange = range;
 
-    const contourBox = this.container('contour');
+    const contourBox = views.includes('contour') ? this.container('contour') : null;
     if (contourBox) {
       if (!this.figure) {
         this.figure = await contourFigure(contourBox, { grid: grid ?? (await gridOf(loss, range)), trajectories: planar });
         this.figure.onClick((point) => this.onContourClick(point));
       } else await this.figure.update(grid ? { grid, trajectories: planar } : { trajectories: planar });
     }
-    const curvesBox = this.container('curves');
+    const curvesBox = views.includes('curves') ? this.container('curves') : null;
     if (curvesBox) {
       if (!this.curves) this.curves = await lossCurves(curvesBox, { trajectories, height: 260 });
       else await this.curves.update({ trajectories });
     }
-    const surfaceBox = this.container('surface');
+    const surfaceBox = views.includes('surface') ? this.container('surface') : null;
     if (surfaceBox) {
       if (!this.surface) this.surface = await surfaceFigure(surfaceBox, { grid: grid ?? (await gridOf(loss, range)), trajectories: planar });
       else await this.surface.update(grid ? { grid, trajectories: planar } : { trajectories: planar });
