@@ -5,6 +5,7 @@ import {
   abs,
   add,
   cos,
+  crossEntropy,
   customJvp,
   customVjp,
   div,
@@ -25,6 +26,7 @@ import {
   matmul,
   mean,
   min,
+  mse,
   mul,
   neg,
   norm,
@@ -44,6 +46,7 @@ import {
   sum,
   Tensor,
   tanh,
+  type Tracer,
   tensor,
   type Value,
   valueAndGrad,
@@ -735,6 +738,37 @@ describe('control flow, trees and deeper compositions', () => {
     const s = [1, 2].map((v) => Math.exp(v) / (Math.exp(1) + Math.exp(2)));
     expectClose(grad((a: Value) => sum(mul(logSoftmax(a), tensor([1, 0]))))(tensor([1, 2])), [1 - s[0]!, -s[1]!], 1e-15);
     expectClose(grad((a: Value) => dot(a, tensor([1, 2])))(tensor([3, 4])), [1, 2]);
+  });
+});
+
+describe('library losses and methods under tracing', () => {
+  test('mse and crossEntropy have their analytic gradients', () => {
+    const p = tensor([1, 2, 4]);
+    const t = tensor([0, 2, 1]);
+    expectClose(grad((v: Value) => mse(v, t))(p), [2 / 3, 0, 2]);
+    const logits = tensor([
+      [1, 2, 0],
+      [0.5, -1, 3],
+    ]);
+    const labels = tensor([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    const softmaxRows = (logits.toArray() as number[][]).map((r) => {
+      const z = r.reduce((s, v) => s + Math.exp(v), 0);
+      return r.map((v) => Math.exp(v) / z);
+    });
+    const expected = softmaxRows.map((r, i) => r.map((v, j) => (v - (labels.toArray() as number[][])[i]![j]!) / 2));
+    expectClose(grad((l: Value) => crossEntropy(l, labels))(logits), expected, 1e-14);
+    const loss = -(Math.log(softmaxRows[0]![1]!) + Math.log(softmaxRows[1]![0]!)) / 2;
+    expectClose(crossEntropy(logits, labels), loss, 1e-14);
+  });
+
+  test('op methods work on tracers inside transformations', () => {
+    const f = (x: Value) => ((((x as Tracer).mul(x) as Tracer).sin() as Tracer).sum() as Tracer).mul(2);
+    const x = tensor([0.3, -1.2]);
+    expectClose(grad(f)(x), [0.3, -1.2].map((v) => 2 * Math.cos(v * v) * 2 * v), 1e-14);
+    expectClose(jvp(f, [x], [tensor([1, 0])])[1], 2 * Math.cos(0.09) * 0.6, 1e-14);
   });
 });
 
