@@ -72,6 +72,20 @@ describe('<wg-loss-cell>', () => {
   });
 });
 
+describe('a loss that fails at the point', () => {
+  it('shows the runtime error with its line and column, marked in the editor', async () => {
+    const root = mount(`<wg-loss-cell name="throws" point="1, 2" compact><script type="text/plain">x => {
+  const helper = null;
+  return x[0] + helper.value;
+}</script></wg-loss-cell>`);
+    const cell = root.querySelector('wg-loss-cell') as WgLossCell;
+    await until(() => shadowText(cell, '[part=error]'));
+    expect(shadowText(cell, '[part=error]')).toMatch(/TypeError.*\(line 3, column \d+\)/);
+    const marked = await until(() => cell.shadowRoot!.querySelector('wg-code-editor')!.shadowRoot!.querySelector('.cm-wg-error-line'));
+    expect(marked.textContent).toContain('helper.value');
+  });
+});
+
 describe('a runaway loss', () => {
   it('shows the timeout in the cell, and the cell works again once the loss is fixed', async () => {
     const root = mount(`<wg-notebook><wg-loss-cell name="spin" point="3, 4" compact><script type="text/plain">

@@ -184,7 +184,9 @@ export class WgLossCell extends WgCell {
   }
 
   protected override render() {
-    const error = this.status.state === 'rejected' ? describeError(this.status.error) : undefined;
+    // A compile error, else an error while evaluating at the point (a runtime error in the loss).
+    const failure = this.status.state === 'rejected' ? this.status.error : this.inspection?.error;
+    const error = failure === undefined ? undefined : describeError(failure);
     return html`<div class="frame">
       <div class="header"><span class="kind">loss</span><span class="name">${this.name}</span><span class="spacer"></span>${this.renderState()}</div>
       <div class="body">
@@ -213,7 +215,7 @@ export class WgLossCell extends WgCell {
         <span class="label">∇f(x)</span><span class="inspector" data-testid="gradient">${vg ? formatTree(vg.grad) : '…'}</span>
         ${this.compact || !inspection?.jacobian ? nothing : this.renderJacobian(inspection.jacobian)}
       </div>
-      ${inspection?.error ? html`<div class="error" part="error">${describeError(inspection.error).message}</div>` : nothing}
+      ${inspection?.error ? html`<div class="error" part="error">${describeErrorAt(inspection.error)}</div>` : nothing}
       ${this.compact ? nothing : this.renderTables(inspection?.traces)}`;
   }
 
@@ -266,6 +268,12 @@ export class WgLossCell extends WgCell {
     event.stopPropagation();
     this.point = (event.target as HTMLInputElement).value;
   }
+}
+
+/** The message, with the line and column in the loss when the worker knows them. */
+function describeErrorAt(error: unknown): string {
+  const { message, span } = describeError(error);
+  return span ? `${message} (line ${span.line}, column ${span.column + 1})` : message;
 }
 
 /** "2, 5" or "[2, 5]" to [2, 5]. */
