@@ -206,8 +206,11 @@ class Client implements EngineClient {
         return { error };
       },
     };
+    // Where memory can be shared (Node; cross-origin-isolated pages) the worker also reads a flag every step.
+    const abortFlag = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     const onAbort = () => {
       abortedByCaller = true;
+      if (abortFlag) Atomics.store(abortFlag, 0, 1);
       channel.port1.postMessage({ type: 'abort' } satisfies RunMessage);
       // A loss stuck inside one step never reads the message: kill it after the grace period.
       graceTimer = setTimeout(() => control.kill?.(new EngineError('timeout', 'The descent did not stop after abort.')), this.abortGraceMs);
@@ -232,7 +235,7 @@ class Client implements EngineClient {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const trajectory = await this.invoke('descend', [idOf(fn), spec, channel.port2], control);
+      const trajectory = await this.invoke('descend', [idOf(fn), spec, channel.port2, abortFlag], control);
       // The reply can overtake the last chunks (different ports); every onProgress runs before we resolve.
       await Promise.race([done, new Promise((resolve) => (doneTimer = setTimeout(resolve, DONE_WAIT_MS)))]);
       return trajectory;

@@ -27,7 +27,9 @@ export type WorkerMethod = keyof WorkerApi;
  * Reply (value or structured error). The same object serves a Web Worker, a Node worker and
  * in-thread use; it knows nothing of comlink.
  */
-export function createWorkerApi() {
+export function createWorkerApi(options: { ownThread?: boolean } = {}) {
+  // A shared abort flag only helps a run on another thread than the one that raises it.
+  const ownThread = options.ownThread ?? true;
   const runtime = createOperatorRuntime(engineBackend);
   const losses = new Map<string, CompiledLoss>();
 
@@ -118,9 +120,9 @@ export function createWorkerApi() {
       });
     },
 
-    async descend(id: string, spec: DescendSpec, port?: MessagePort): Promise<Reply<Trajectory>> {
+    async descend(id: string, spec: DescendSpec, port?: MessagePort, abortFlag?: Int32Array): Promise<Reply<Trajectory>> {
       try {
-        return { ok: true, value: await runDescent(lossOf(id), spec, port) };
+        return { ok: true, value: await runDescent(lossOf(id), spec, port, ownThread ? abortFlag : undefined) };
       } catch (error) {
         port?.postMessage({ type: 'done' });
         port?.close();

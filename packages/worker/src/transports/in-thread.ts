@@ -10,7 +10,7 @@ export const inThreadTransport: Transport = {
   async spawn(): Promise<SpawnedEngine> {
     // Loaded on demand, so pages that use a worker do not bundle the engine and the compiler.
     const { createWorkerApi } = await import('../worker-api.js');
-    const api: WorkerApi = createWorkerApi();
+    const api: WorkerApi = createWorkerApi({ ownThread: false });
     return {
       canTerminate: false,
       call: async (method: WorkerMethod, args: unknown[]) => {
