@@ -718,5 +718,21 @@ describe('fused elementwise chains', () => {
       { numRuns: 60 },
     );
   });
+  test('reductions, matmul and transpose of a fused result match the naive loops', () => {
+    fc.assert(
+      fc.property(ndArb(fc.constant([8, 20])), ndArb(fc.constant([20, 3])), (a, m) => {
+        const t = exp(mul(sin(toT(a)), 0.5));
+        const x: Nd = { shape: a.shape, data: a.data.map((v) => Math.exp(Math.sin(v) * 0.5)) };
+        for (const axes of [[0], [1], [0, 1]]) {
+          expectNd(sum(t, axes), naiveReduce(x, axes, false, 0, (p, v) => p + v));
+          expectNd(max(t, axes, true), naiveReduce(x, axes, true, -Infinity, Math.max));
+        }
+        expectNd(matmul(t, toT(m)), naiveMatmul(x, m));
+        expectNd(transpose(t), { shape: [20, 8], data: Array.from({ length: 160 }, (_, k) => x.data[(k % 8) * 20 + Math.floor(k / 8)]!) });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   // float32 chains: see pending-bugs.test.ts.txt, BUG 11 (fused loops keep float64 intermediates).
 });
