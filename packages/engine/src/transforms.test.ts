@@ -31,6 +31,7 @@ import {
   neg,
   norm,
   ones,
+  pow,
   primal,
   prod,
   relu,
@@ -295,6 +296,13 @@ describe('second derivatives and edge conventions', () => {
     expectClose(grad(g)(tensor([0, 2])), [0, 0.5], 1e-15);
     // And second order stays finite.
     expectClose(D(D((x: Value) => where(lt(x, 1), square(x), sqrt(x))))(0), 2, 1e-15);
+    // Untaken scalar branches with infinite partials: x^0.5, x·log x, 1/x at 0.
+    for (const branch of [(x: Value) => pow(x, 0.5), (x: Value) => mul(x, log(x)), (x: Value) => div(1, x)]) {
+      const h = (x: Value) => where(gt(x, 0), branch(x), 0);
+      expectClose(D(h)(0), 0, 0);
+      expectClose(Dfwd(h)(0), 0, 0);
+      expectClose(jvp(h, [tensor([0, 2])], [tensor([1, 1])])[1], [0, primal(D(branch)(2)) as number], 1e-15);
+    }
   });
 
   test('min with ties splits the tangent evenly: min([1,2,1,4]) along [0,10,5,1000] → 2.5', () => {
