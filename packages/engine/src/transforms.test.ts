@@ -810,6 +810,47 @@ describe('large tensors (fused elementwise kernels) under transformations', () =
   });
 });
 
+describe('one pass: each transformation calls f once', () => {
+  // Vector-mode jacfwd pushes all n tangents together, jacrev pulls all m cotangents in one batched sweep,
+  // jacobian / linearize / vjp record once and replay the tape.
+  const counted = () => {
+    let calls = 0;
+    const f = (x: Value) => {
+      calls++;
+      return mul(sin(x), sum(x));
+    };
+    return { f, calls: () => calls };
+  };
+  const x = tensor([0.1, 0.2, 0.3, 0.4]);
+
+  test.each([
+    ['jacfwd', (f: (x: Value) => Value) => jacfwd(f)(x)],
+    ['jacrev', (f: (x: Value) => Value) => jacrev(f)(x)],
+    ['jacobian auto', (f: (x: Value) => Value) => jacobian(f)(x)],
+    ['jacobian forward', (f: (x: Value) => Value) => jacobian(f, { mode: 'forward' })(x)],
+    ['jacobian reverse', (f: (x: Value) => Value) => jacobian(f, { mode: 'reverse' })(x)],
+    ['hessian', (f: (x: Value) => Value) => hessian((v: Value) => sum(f(v)))(x)],
+    [
+      'linearize + 3 JVPs',
+      (f: (x: Value) => Value) => {
+        const [, lin] = linearize(f, x);
+        for (let i = 0; i < 3; i++) lin(ones([4]));
+      },
+    ],
+    [
+      'vjp + 3 pullbacks',
+      (f: (x: Value) => Value) => {
+        const [, pullback] = vjp(f, x);
+        for (let i = 0; i < 3; i++) pullback(ones([4]));
+      },
+    ],
+  ] as const)('%s', (_name, run) => {
+    const c = counted();
+    run(c.f);
+    expect(c.calls()).toBe(1);
+  });
+});
+
 describe('dtypes', () => {
   test('float32 tensors stay float32 through grad, jvp, vjp and jacobians', () => {
     const x = tensor([0.5, 1.5, -2], { dtype: 'float32' });
