@@ -132,6 +132,9 @@ export function createJaxjs({ jit = false, dtype = 'float32' } = {}) {
   return {
     id: `jaxjs${jit ? '-jit' : ''}${dtype === 'float64' ? '-f64' : ''}`,
     label: `jax-js wasm ${jit ? 'jit' : 'eager'} (${dtype === 'float64' ? 'f64' : 'f32'})`,
+    // Growing its WebAssembly.Memory detaches ArrayBuffers, which slows every JS typed-array loop
+    // in the process afterwards; run.mjs measures such systems after all the others.
+    detachesArrayBuffers: true,
     async load() {
       if (typeof globalThis.Float16Array === 'undefined') globalThis.Float16Array = class Float16Array {};
       jax = await import('@jax-js/jax');
