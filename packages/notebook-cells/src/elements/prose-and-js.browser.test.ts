@@ -57,6 +57,20 @@ describe('<wg-markdown-cell>', () => {
   });
 });
 
+describe('<wg-markdown-cell> with ${…}', () => {
+  it('interpolates live values from other cells, also inside math, and re-renders when they change', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-markdown-cell><script type="text/markdown">The rate is **\${rate * 100}%** and $\\eta = \${rate}$.</script></wg-markdown-cell>
+      <wg-js-cell id="rate"><script type="text/plain">const rate = 0.25;</script></wg-js-cell>
+    </wg-notebook>`);
+    const markdown = root.querySelector('wg-markdown-cell') as WgMarkdownCell;
+    await until(() => markdown.shadowRoot!.querySelector('strong')?.textContent === '25%');
+    expect(markdown.shadowRoot!.querySelector('math')?.textContent).toContain('0.25');
+    (root.querySelector('#rate') as WgJsCell).source = 'const rate = 0.5;';
+    await until(() => markdown.shadowRoot!.querySelector('strong')?.textContent === '50%');
+  });
+});
+
 describe('<wg-js-cell> in a <wg-notebook>', () => {
   it('shares names between cells in any order, displays the last expression and re-runs dependents', async () => {
     const root = mount(`<wg-notebook>

@@ -133,6 +133,8 @@ export class CellGraph {
   }
 
   private update(cell: DefinedCell, status: CellStatus): void {
+    // A deleted cell's variable may still settle (to undefined); its element has moved on.
+    if (![...this.cells.values()].includes(cell)) return;
     cell.mainStatus = status;
     this.publish(cell);
   }
