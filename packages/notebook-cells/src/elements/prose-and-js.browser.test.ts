@@ -57,7 +57,7 @@ describe('<wg-markdown-cell>', () => {
   });
 });
 
-describe('<wg-markdown-cell> with ${…}', () => {
+describe('<wg-markdown-cell> with interpolated expressions', () => {
   it('interpolates live values from other cells, also inside math, and re-renders when they change', async () => {
     const root = mount(`<wg-notebook>
       <wg-markdown-cell><script type="text/markdown">The rate is **\${rate * 100}%** and $\\eta = \${rate}$.</script></wg-markdown-cell>

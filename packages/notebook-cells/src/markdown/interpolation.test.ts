@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the subject is Markdown's ${…} syntax, in plain strings.
 import { describe, expect, it } from 'vitest';
 import { joinInterpolations, splitInterpolations } from './interpolation.js';
 
