@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   add,
   backward,
+  customJvp,
   exp,
   grad,
   jvp,
@@ -134,6 +135,26 @@ describe('param / backward / .grad', () => {
     p.zeroGrad();
     loss(sum(square(p))).backward();
     expect(arr(p.grad)).toEqual([0.5, -0.25]);
+  });
+
+  test('an error during backward leaves .grad untouched and the graph reusable', () => {
+    let fail = true;
+    const fragile = customJvp(
+      (v: Value) => mul(v, 3),
+      ([v], [t]) => {
+        if (fail) throw new Error('backward failed');
+        return [mul(v!, 3), mul(t!, 3)];
+      },
+    );
+    const p = param(2);
+    loss(mul(p, p)).backward();
+    expect(arr(p.grad)).toBe(4);
+    const l = loss(add(fragile(p), mul(p, p)));
+    expect(() => l.backward()).toThrow('backward failed');
+    expect(arr(p.grad)).toBe(4);
+    fail = false;
+    l.backward();
+    expect(arr(p.grad)).toBe(4 + 3 + 4);
   });
 
   test('params used inside grad() and jvp() are constants: derivatives only flow to the traced argument', () => {
