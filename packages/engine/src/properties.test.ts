@@ -16,6 +16,8 @@ import {
   concat,
   cos,
   cosh,
+  customJvp,
+  customVjp,
   div,
   dot,
   eq,
@@ -334,6 +336,19 @@ function shapesOfSize(n: number): Shape[] {
   return out.filter((s) => s.length <= 3);
 }
 
+const customSin = customJvp(
+  (x: Value) => sin(x),
+  ([x], [t]) => [sin(x!), mul(t!, cos(x!))],
+);
+const customTanh = customVjp(
+  (x: Value) => tanh(x),
+  (x) => {
+    const y = tanh(x);
+    return [y, y];
+  },
+  (y, ct) => [mul(ct, sub(1, square(y as Value)))],
+);
+
 const BUILDERS: Record<string, Build> = {
   neg: unaryOp('neg', neg, 'any', (b) => b),
   exp: unaryOp('exp', exp, 'squash', Math.exp),
@@ -382,6 +397,16 @@ const BUILDERS: Record<string, Build> = {
       },
     };
     return self;
+  },
+
+  // Custom rules (true derivatives, so every check applies): sin with a JVP rule, tanh with a VJP rule.
+  customJvp: (b, S, depth) => {
+    const c = b.node(S, depth);
+    return { shape: S, bound: 1, text: `cjvp_sin(${c.text})`, ev: (e, ctx) => customSin(c.ev(e, ctx)) };
+  },
+  customVjp: (b, S, depth) => {
+    const c = b.node(S, depth);
+    return { shape: S, bound: 1, text: `cvjp_tanh(${c.text})`, ev: (e, ctx) => customTanh(c.ev(e, ctx)) };
   },
 
   add: binaryOp('add', add, (a, b) => a + b),
@@ -913,6 +938,8 @@ describe('the eager param graph agrees with grad', () => {
     fc.assert(
       fc.property(caseArb, ({ tape, point }) => {
         const prog = build(tape, null, [[]], 3);
+        // customVjp under backward() throws today (pending-bugs.test.ts.txt, BUG 13).
+        fc.pre(!prog.node.text.includes('cvjp'));
         const args = envOf(point);
         const ps = args.map((a) => param(a));
         const loss = prog.node.ev([ps[0]!, ps[1]!, ps[2]!], newCtx());
@@ -941,6 +968,8 @@ describe('trace tables agree with the transformations', () => {
     fc.assert(
       fc.property(caseArb, ({ tape, point, dir }) => {
         const prog = build(tape, null, [[]], 3);
+        // customVjp in adjoint tables throws today (pending-bugs.test.ts.txt, BUG 13).
+        fc.pre(!prog.node.text.includes('cvjp'));
         const f = (x: Value, y: Value, z: Value) => prog.node.ev([x, y, z], newCtx());
         const args = envOf(point);
         const what = prog.node.text;
