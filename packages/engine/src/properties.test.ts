@@ -925,6 +925,13 @@ describe('jit replays random programs exactly like eager evaluation', () => {
         const vg = jit(valueAndGrad(scalar, { argnums: [0, 1, 2] }));
         vg(...a);
         same(vg(...b), valueAndGrad(scalar, { argnums: [0, 1, 2] })(...b), `jit valueAndGrad of ${prog.node.text}`);
+        const fwd = jit((x: Value, y: Value, z: Value) => jvp(f, [x, y, z], [x, y, z]));
+        fwd(...a);
+        same(fwd(...b), jvp(f, b, b), `jit jvp of ${prog.node.text}`);
+        const ofX = (x: Value) => sum(f(x, b[1], b[2]));
+        const h = jit(hessian(ofX));
+        h(a[0]);
+        same(h(b[0]), hessian(ofX)(b[0]), `jit hessian of ${prog.node.text}`);
       }),
       { numRuns: 60 },
     );
