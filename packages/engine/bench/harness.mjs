@@ -163,7 +163,7 @@ export function measureMemory(systemId, workloadId, durationMs) {
     child.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
       if (code === 0 && line) resolve(JSON.parse(line));
-      else resolve({ failure: (stderr.trim().split('\n').pop() || `exit ${code}`).slice(0, 200) });
+      else resolve({ failure: (stderr.split('\n').find((l) => /Error/.test(l)) || `exit ${code}`).slice(0, 200) });
     });
   });
 }
@@ -182,8 +182,8 @@ export async function memoryChild(system, workload, durationMs) {
   let peakHeap = base.heapUsed;
   let peakBuffers = base.arrayBuffers;
   let calls = 0;
-  const start = wallClock();
-  while (wallClock() - start < durationMs || calls < 5) {
+  const start = performance.now();
+  while (performance.now() - start < durationMs || calls < 5) {
     const output = cell.run();
     if (isPromise(output)) await output;
     calls++;
