@@ -4,9 +4,9 @@
 // and the median per call. Memory is measured in a child process per cell (RSS growth).
 // Each batch is timed by both wall time and the process's CPU time (getrusage), and counts the
 // smaller. Wall time also counts the time other jobs hold the core (4× inflated at load 16 on 2
-// cores); CPU time also counts V8's helper threads, which run beside the main thread (concurrent
-// GC of another system's garbage made the handwritten W3 read 17 ms by wall time, 62–77 ms by CPU
-// time). Both are upper bounds of the main thread's own time, so the smaller is the tighter.
+// cores); CPU time also counts V8's helper threads, which run beside the main thread (with TF.js
+// in the process the handwritten W3 read 17 ms by wall time, 62 ms by CPU time). Both are upper
+// bounds of the main thread's own time, so the smaller is the tighter.
 // (/proc/thread-self/schedstat would give that directly, but it only advances at 4 ms ticks.)
 
 import { spawn } from 'node:child_process';
