@@ -18,10 +18,21 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const ratios = (a: number[], b: number[]) =>
   `median of per-round ratios ${median(a.map((x, i) => x / b[i]!)).toFixed(3)}×, of medians ${(median(a) / median(b)).toFixed(3)}×, of bests ${(min(a) / min(b)).toFixed(3)}×`;
 
-async function time(run: () => unknown): Promise<number> {
+/** Process CPU time in ms (Node only). While one thread computes the other waits, so this is the busy thread's CPU. */
+const cpuNow = (): number | undefined => {
+  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : undefined;
+};
+const cpu: Record<string, number[]> = {};
+
+async function time(run: () => unknown, label?: string): Promise<number> {
+  const cpuStart = cpuNow();
   const start = performance.now();
   await run();
-  return performance.now() - start;
+  const wall = performance.now() - start;
+  const cpuEnd = cpuNow();
+  if (label && cpuStart !== undefined && cpuEnd !== undefined) (cpu[label] ??= []).push(cpuEnd - cpuStart);
+  return wall;
 }
 
 /** 10,000 Rosenbrock steps in a worker vs in this thread, then abort latency; returns report lines. */
@@ -50,11 +61,11 @@ export async function measureWorker(transport: 'node' | 'web', rounds = 25): Pro
   const viaInThread: number[] = [];
   const chunkCounts: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    sync.push(await time(syncRun));
+    sync.push(await time(syncRun, 'sync'));
     chunks = 0;
-    viaWorker.push(await time(() => worker.descend(request(fw), { onProgress })));
+    viaWorker.push(await time(() => worker.descend(request(fw), { onProgress }), 'worker'));
     chunkCounts.push(chunks);
-    viaInThread.push(await time(() => inThread.descend(request(ft), { onProgress })));
+    viaInThread.push(await time(() => inThread.descend(request(ft), { onProgress }), 'inThread'));
   }
 
   const latencies: number[] = [];
@@ -85,5 +96,11 @@ export async function measureWorker(transport: 'node' | 'web', rounds = 25): Pro
     `  worker / in-thread sync: ${ratios(viaWorker, sync)}  (target ≤ 1.1×)`,
     `  worker / in-thread client: ${ratios(viaWorker, viaInThread)}`,
     `abort() → settled descend(), ${rounds} runs: median ${fmt(median(latencies))}, max ${fmt(Math.max(...latencies))}  (target < 50 ms)`,
+    ...(cpu.sync && cpu.worker
+      ? [
+          `CPU time (process, ms; not affected by other processes): sync median ${fmt(median(cpu.sync))}, worker ${fmt(median(cpu.worker))}`,
+          `  worker / in-thread sync by CPU time: ${ratios(cpu.worker, cpu.sync)}`,
+        ]
+      : []),
   ];
 }
