@@ -563,7 +563,13 @@ const BUILDERS: Record<string, Build> = {
     let bs: Shape;
     if (S.length === 0) [as, bs] = [[k], [k]];
     else if (S.length === 1) [as, bs] = b.r() < 0.5 ? [[k], [k, S[0]!]] : [[S[0]!, k], [k]];
-    else if (S.length === 2) [as, bs] = [[S[0]!, k], [k, S[1]!]];
+    else if (S.length === 2)
+      // A matrix product, or a vector against a batch of matrices (either side).
+      [as, bs] = b.pick([
+        [[S[0]!, k], [k, S[1]!]],
+        [[k], [S[0]!, k, S[1]!]],
+        [[S[0]!, S[1]!, k], [k]],
+      ] as [Shape, Shape][]);
     else {
       const [t, m, n] = S as [number, number, number];
       [as, bs] = b.pick([
