@@ -44,6 +44,7 @@ function broadcastStrides(shape: Shape, out: Shape): number[] {
 }
 
 type Loop = (a: TypedArray, b: TypedArray | number, out: TypedArray, n: number) => void;
+type SuffixLoop = (big: TypedArray, small: TypedArray, out: TypedArray, rows: number, cols: number) => void;
 type StridedLoop = (a: TypedArray, b: TypedArray, out: TypedArray, shape: Shape, sa: number[], sb: number[]) => void;
 
 export type UnaryKernel = (x: Raw) => Raw;
@@ -74,6 +75,9 @@ export function binaryKernel(name: string, expr: string): { scalar: (x: number, 
   const vv = new Function('a', 'b', 'out', 'n', `for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; out[i] = ${expr}; }`) as Loop;
   const vs = new Function('a', 'y', 'out', 'n', `for (let i = 0; i < n; i++) { const x = a[i]; out[i] = ${expr}; }`) as Loop;
   const sv = new Function('b', 'x', 'out', 'n', `for (let i = 0; i < n; i++) { const y = b[i]; out[i] = ${expr}; }`) as Loop;
+  // One operand repeats along the other's leading axes (bias adds, batched tangents): two plain loops.
+  const repeatB = new Function('a', 'b', 'out', 'rows', 'cols', `let k = 0; for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++, k++) { const x = a[k], y = b[j]; out[k] = ${expr}; }`) as SuffixLoop;
+  const repeatA = new Function('b', 'a', 'out', 'rows', 'cols', `let k = 0; for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++, k++) { const x = a[j], y = b[k]; out[k] = ${expr}; }`) as SuffixLoop;
   const strided = new Function(
     'A',
     'B',
@@ -129,12 +133,29 @@ export function binaryKernel(name: string, expr: string): { scalar: (x: number, 
       sv(b.data, a.data[0]!, out, b.size);
       return new Tensor(out, b.shape);
     }
+    if (isSuffix(b.shape, a.shape)) {
+      const out = allocate(dtype, a.size);
+      repeatB(a.data, b.data, out, a.size / b.size, b.size);
+      return new Tensor(out, a.shape);
+    }
+    if (isSuffix(a.shape, b.shape)) {
+      const out = allocate(dtype, b.size);
+      repeatA(b.data, a.data, out, b.size / a.size, a.size);
+      return new Tensor(out, b.shape);
+    }
     const shape = broadcastShapes(name, a.shape, b.shape);
     const out = allocate(dtype, shapeSize(shape));
     if (out.length > 0) strided(a.data, b.data, out, shape, broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape));
     return new Tensor(out, shape);
   };
   return { scalar, kernel };
+}
+
+/** `small` equals the trailing axes of `big`: it repeats along big's leading axes. */
+function isSuffix(small: Shape, big: Shape): boolean {
+  if (small.length === 0 || small.length > big.length || shapeSize(small) === 0) return false;
+  for (let i = 1; i <= small.length; i++) if (small[small.length - i] !== big[big.length - i]) return false;
+  return true;
 }
 
 export function where(cond: Raw, a: Raw, b: Raw): Raw {
