@@ -1,4 +1,4 @@
-import type { JacobianResult, TraceTables, ValueAndGradResult } from '@wengert/worker';
+import type { JacobianResult, TraceTable, TraceTables, ValueAndGradResult } from '@wengert/worker';
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { formatNumber, inspect, inspectorStyles } from '../inspector/inspect.js';
@@ -76,14 +76,34 @@ export class WgLossCell extends WgCell {
         border-color: var(--_accent);
         color: var(--_accent);
       }
-      pre.table {
+      .trace {
         margin: 6px 0 0;
         padding: 8px 10px;
         background: var(--_code-bg);
         border-radius: var(--_radius);
-        font-family: var(--_mono);
-        font-size: 0.8em;
+        font-size: 0.85em;
         overflow-x: auto;
+      }
+      .trace .title {
+        color: var(--_muted);
+        margin-bottom: 4px;
+      }
+      .trace table {
+        border-collapse: collapse;
+        font-variant-numeric: tabular-nums;
+      }
+      .trace td {
+        padding: 1px 10px 1px 0;
+        white-space: nowrap;
+      }
+      .trace td.lhs {
+        font-style: italic;
+      }
+      .trace td.value {
+        color: var(--wg-inspector-number, light-dark(#1a56c7, #79c0ff));
+      }
+      .trace tr.output td {
+        border-top: 1px solid var(--_grid);
       }
       .reason {
         color: var(--_muted);
@@ -237,7 +257,7 @@ export class WgLossCell extends WgCell {
           (kind) => html`<button role="tab" aria-selected=${this.table === kind} @click=${() => this.selectTable(kind)}>${kind}</button>`,
         )}
       </div>
-      <pre class="table" part="tables" data-testid="trace-table">${traces ? traces[this.table].text : '…'}</pre>`;
+      <div class="trace" part="tables" data-testid="trace-table">${traces ? renderTraceTable(traces[this.table]) : '…'}</div>`;
   }
 
   private selectTable(kind: TraceTableKind): void {
@@ -268,6 +288,30 @@ export class WgLossCell extends WgCell {
     event.stopPropagation();
     this.point = (event.target as HTMLInputElement).value;
   }
+}
+
+/**
+ * A trace table as the notes print it, one row per line of the Wengert list: `v₁ = ln v₋₁`, the same
+ * with numbers in, and the value. An HTML table keeps the columns aligned whatever the subscripts and
+ * combining dots do to a monospace layout. Output rows (y, ẏ, x̄ᵢ) are set off by a rule.
+ */
+function renderTraceTable(table: TraceTable) {
+  const rows = table.rows as { name: string; definition: string; expression: string; value: unknown }[];
+  let firstOutput = rows.findIndex((row) => /^(y|ẏ|x̄)/.test(row.name));
+  if (firstOutput <= 0) firstOutput = -1;
+  return html`<div class="title">${table.text.split('\n')[0]}</div>
+    <table>
+      ${rows.map((row, i) => {
+        const value = formatTree(row.value);
+        const withNumbers = row.expression && row.expression !== row.definition && row.expression !== formatTree(Number(row.expression)) ? `= ${row.expression}` : '';
+        return html`<tr class=${i === firstOutput ? 'output' : ''}>
+          <td class="lhs">${row.name}</td>
+          <td>= ${row.definition}</td>
+          <td>${withNumbers}</td>
+          <td class="value">= ${value}</td>
+        </tr>`;
+      })}
+    </table>`;
 }
 
 /** The message, with the line and column in the loss when the worker knows them. */
