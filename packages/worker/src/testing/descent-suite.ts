@@ -20,6 +20,8 @@ const OPTIMIZERS: engine.OptimizerSpec[] = [
   { name: 'momentum', lr: 0.0005, beta: 0.9 },
   { name: 'lbfgs' },
   { name: 'newtonCg' },
+  { name: 'steepestDescent', norm: { name: 'lp', p: 3 }, lr: 0.0005, form: 'fixedLength' },
+  { name: 'chain', transforms: [{ name: 'clipByGlobalNorm', maxNorm: 10 }, { name: 'scaleByAdam' }, { name: 'scale', factor: -0.01 }] },
 ];
 
 /** The same loss compiled in this thread and run by the engine's synchronous descent. */
