@@ -140,7 +140,7 @@ export function descentSuite(kind: TransportKind): void {
       const pool = createEnginePool(4, { transport: kind });
       try {
         const f = await pool.define(ROSENBROCK);
-        const requests: DescendRequest[] = OPTIMIZERS.map((optimizer) => ({ fn: f, x0: [-1.2, 1], optimizer, steps: 500 }));
+        const requests: DescendRequest[] = OPTIMIZERS.slice(0, 4).map((optimizer) => ({ fn: f, x0: [-1.2, 1], optimizer, steps: 500 }));
         const parallel = await Promise.all(requests.map((r) => pool.descend(r)));
         const g = await client.define(ROSENBROCK);
         for (const [i, r] of requests.entries()) expectSameRun(parallel[i]!, await client.descend({ ...r, fn: g }));
