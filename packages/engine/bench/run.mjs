@@ -36,15 +36,16 @@ const USAGE = `usage: node bench/run.mjs [options]
   --systems wengert,tfjs     systems besides handwritten (default: ${DEFAULT_SYSTEMS.slice(1).join(',')})
                              also available: jaxjs-f64, jaxjs-jit-f64
   --repeat N                 interleaved samples per cell (default ${FULL.samples}; each ~${FULL.sampleMs} ms)
-  --quick                    short warm-up, small samples (under a minute)
+  --quick                    short warm-up, small samples, no memory run (under a minute)
   --clock min|wall|cpu       per batch the smaller of wall and process CPU time (default),
                              or either one alone
   --memory w2-1e5,w3         workloads to measure peak RSS growth on, one child process per cell
+                             (default w2-1e5; none with --quick)
   --no-memory                skip the memory measurement
   --selftest                 check the reference gradients against central differences`;
 
 function parseArgs(argv) {
-  const options = { quick: false, memory: DEFAULT_MEMORY, systems: DEFAULT_SYSTEMS, workloads: null, repeat: null, clock: DEFAULT_CLOCK };
+  const options = { quick: false, memory: null, systems: DEFAULT_SYSTEMS, workloads: null, repeat: null, clock: DEFAULT_CLOCK };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -65,6 +66,8 @@ function parseArgs(argv) {
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   for (const id of options.systems) if (!SYSTEMS[id]) throw new Error(`unknown system ${id}; known: ${Object.keys(SYSTEMS).join(', ')}`);
+  // Memory takes a child process per system; a quick run skips it unless asked.
+  options.memory ??= options.quick ? [] : DEFAULT_MEMORY;
   if (options.repeat !== null && !(options.repeat >= 1)) throw new Error('--repeat needs a positive number');
   if (!['min', 'cpu', 'wall'].includes(options.clock)) throw new Error('--clock is min, wall or cpu');
   return options;
