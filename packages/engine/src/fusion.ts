@@ -2,14 +2,23 @@
 // holding an expression over their inputs. The expression is compiled (once per expression shape) into
 // a single loop when the data is first read, or folded into a full `sum`, so a chain of k elementwise
 // ops costs one pass over memory instead of k passes and k allocations. Results are bit-identical to
-// running the ops one by one: the same expressions, in the same order, per element.
+// running the ops one by one: the same expressions, in the same order, per element, with float32
+// results rounded after every op as a float32 array would store them.
 import { allocate, type DType, type Shape, Tensor, type TypedArray } from './tensor.js';
 
 /** A node of a fused expression: an input buffer (with offset), a scalar, or an op over nodes. */
 export type FusedNode =
   | { readonly kind: 'input'; readonly data: TypedArray; readonly offset: number }
   | { readonly kind: 'const'; readonly value: number }
-  | { readonly kind: 'op'; readonly expr: string; readonly args: readonly FusedNode[]; readonly weight: number; readonly key: string };
+  | {
+      readonly kind: 'op';
+      readonly expr: string;
+      readonly args: readonly FusedNode[];
+      readonly weight: number;
+      readonly key: string;
+      /** float32 ops round each result, exactly as op-by-op float32 kernels do when they store it. */
+      readonly f32: boolean;
+    };
 
 /** Below this size an eager loop is cheaper than building and compiling an expression. */
 export const FUSE_MIN_SIZE = 128;
@@ -37,8 +46,9 @@ export function fusedOp(expr: string, args: readonly (Tensor | number)[], shape:
     nodes = args.map((a) => (typeof a === 'number' ? nodeOf(a) : ({ kind: 'input', data: a.data, offset: 0 }) as FusedNode));
     weight = 1 + nodes.length;
   }
-  const key = `${expr}(${nodes.map(keyOf).join(',')})`;
-  return Tensor.fromFused({ kind: 'op', expr, args: nodes, weight, key }, shape, dtype);
+  const f32 = dtype === 'float32';
+  const key = `${f32 ? 'f' : ''}${expr}(${nodes.map(keyOf).join(',')})`;
+  return Tensor.fromFused({ kind: 'op', expr, args: nodes, weight, key, f32 }, shape, dtype);
 }
 
 /** Operands of an expression in depth-first order (shared subexpressions are read as a tree). */
@@ -66,7 +76,8 @@ function generate(root: FusedNode): { head: string; body: string[]; result: stri
     if (n.kind === 'const') return `c${consts++}`;
     const args = n.args.map(visit);
     const name = `t${body.length}`;
-    body.push(`const ${name} = ${n.expr.replace(/\$(\d)/g, (_, d: string) => args[Number(d)]!)};`);
+    const value = n.expr.replace(/\$(\d)/g, (_, d: string) => args[Number(d)]!);
+    body.push(`const ${name} = ${n.f32 ? `Math.fround(${value})` : value};`);
     return name;
   };
   const result = visit(root);
@@ -129,6 +140,6 @@ export function fusedSum(root: FusedNode, n: number): number {
     for (let i = 0; i < n; i++) acc += root.value;
     return acc;
   }
-  const node: FusedNode = root.kind === 'input' ? { kind: 'op', expr: '$0', args: [root], weight: 2, key: '$0(I)' } : root;
+  const node: FusedNode = root.kind === 'input' ? { kind: 'op', expr: '$0', args: [root], weight: 2, key: '$0(I)', f32: false } : root;
   return run(node, 'sum', EMPTY, 0, n);
 }

@@ -21,6 +21,7 @@ export {
   type TensorOptions,
   type TypedArray,
   tensor,
+  zeros,
 } from './tensor.js';
 export * from './transforms.js';
 export { type JitExplanation, type Jitted, jit } from './jit.js';

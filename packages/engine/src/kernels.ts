@@ -31,6 +31,15 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): Shape {
   return out;
 }
 
+function broadcastable(a: Shape, b: Shape): boolean {
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const x = a[a.length - i]!;
+    const y = b[b.length - i]!;
+    if (x !== y && x !== 1 && y !== 1) return false;
+  }
+  return true;
+}
+
 /** Strides of `shape` seen through the broadcast output shape `out` (0 on broadcast axes). */
 function broadcastStrides(shape: Shape, out: Shape): number[] {
   const strides = new Array<number>(out.length).fill(0);
@@ -457,6 +466,7 @@ export function matmul(a: Raw, b: Raw): Raw {
   if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ (${k} vs ${k2})`, [a.shape, b.shape]);
   const batchA = as.slice(0, -2);
   const batchB = bs.slice(0, -2);
+  if (!broadcastable(batchA, batchB)) throw new ShapeError('matmul', 'batch dimensions cannot be broadcast together', [a.shape, b.shape]);
   const batch = broadcastShapes('matmul', batchA, batchB);
   const nb = shapeSize(batch);
   const out = allocate(resultDtype(a, b), nb * m * n);
@@ -481,36 +491,6 @@ export function matmul(a: Raw, b: Raw): Raw {
   if (a.ndim > 1) outShape.push(m);
   if (b.ndim > 1) outShape.push(n);
   return new Tensor(out, outShape);
-}
-
-/** Product of all other entries along the reduced axes, exact with zeros (for prod's derivative). */
-export function prodOthers(x: Tensor, axes: readonly number[]): Tensor {
-  // Move reduced axes last, work on rows, move back.
-  const nd = x.ndim;
-  const kept = [...Array(nd).keys()].filter((i) => !axes.includes(i));
-  const perm = [...kept, ...axes];
-  const xt = transpose(x, perm) as Tensor;
-  const rowLen = axes.reduce((n, a) => n * x.shape[a]!, 1);
-  const out = allocate(x.dtype, x.size);
-  const d = xt.data;
-  for (let r = 0; r < x.size / rowLen; r++) {
-    const o = r * rowLen;
-    let acc = 1;
-    for (let j = 0; j < rowLen; j++) {
-      out[o + j] = acc;
-      acc *= d[o + j]!;
-    }
-    acc = 1;
-    for (let j = rowLen - 1; j >= 0; j--) {
-      out[o + j] *= acc;
-      acc *= d[o + j]!;
-    }
-  }
-  const inv = new Array<number>(nd);
-  perm.forEach((p, i) => {
-    inv[p] = i;
-  });
-  return transpose(new Tensor(out, xt.shape), inv) as Tensor;
 }
 
 export function castRaw(x: Raw, dtype: DType): Raw {

@@ -4,7 +4,7 @@ import { bind, shapeOf, Tracer, type Value } from './core.js';
 import { ShapeError } from './errors.js';
 import { normalizeAxis } from './kernels.js';
 import { type AnyPrimitive, type PrimitiveName, primitives } from './primitives.js';
-import { full, type NestedArray, type Shape, shapeSize, Tensor, tensor } from './tensor.js';
+import { type NestedArray, type Shape, sameShape, shapeSize, Tensor, tensor } from './tensor.js';
 
 /** Anything an op accepts: numbers, booleans, tensors, tracers, nested arrays (converted to tensors). */
 export type ValueLike = Value | boolean | readonly NestedArray[];
@@ -13,7 +13,13 @@ export type Axis = number | readonly number[] | null | undefined;
 export function toValue(x: ValueLike): Value {
   if (typeof x === 'number' || x instanceof Tensor || x instanceof Tracer) return x;
   if (typeof x === 'boolean') return x ? 1 : 0;
+  // An array holding traced values (e.g. [a, b] of scalars under grad) stacks them, so derivatives flow.
+  if (containsTracer(x)) return stack((x as readonly ValueLike[]).map(toValue));
   return tensor(x as NestedArray);
+}
+
+function containsTracer(x: unknown): boolean {
+  return Array.isArray(x) && x.some((v) => v instanceof Tracer || containsTracer(v));
 }
 
 const P: Record<PrimitiveName, AnyPrimitive> = primitives;
@@ -117,9 +123,13 @@ export function maximum(a: ValueLike, b: ValueLike): Value {
 export function minimum(a: ValueLike, b: ValueLike): Value {
   return binary(P.minimum, a, b);
 }
-/** a × b, except that a zero `a` gives 0 even when b is infinite (used by NaN-safe derivative rules). */
+/** a × b with a strong zero (0 × ∞ = 0 × NaN = 0): how derivative rules multiply by partials. */
 export function zmul(a: ValueLike, b: ValueLike): Value {
-  return typeof a === 'number' && typeof b === 'number' ? (a === 0 ? 0 : a * b) : binary(P.zmul, a, b);
+  return typeof a === 'number' && typeof b === 'number' ? (a === 0 || b === 0 ? 0 : a * b) : binary(P.zmul, a, b);
+}
+/** a / b with a strong-zero numerator (0 / 0 = 0), for derivative rules. */
+export function zdiv(a: ValueLike, b: ValueLike): Value {
+  return typeof a === 'number' && typeof b === 'number' ? (a === 0 ? 0 : a / b) : binary(P.zdiv, a, b);
 }
 
 // Comparisons give masks: 1 where true, 0 where false (numbers for numbers, tensors for tensors).
@@ -191,12 +201,13 @@ export function logsumexp(x: ValueLike, axis?: Axis, keepdims = false): Value {
   const r = add(log(sum(exp(sub(v, shift)), axes, true)), shift);
   return keepdims ? r : reshape(r, shapeOf(v).filter((_, i) => !axes.includes(i)));
 }
-export function logSoftmax(x: ValueLike, axis: number = -1): Value {
+export function logSoftmax(x: ValueLike, axis: number = -1, op = 'logSoftmax'): Value {
   const v = toValue(x);
+  if (typeof v !== 'number') normalizeAxis(op, axis, shapeOf(v).length);
   return sub(v, logsumexp(v, axis, true));
 }
 export function softmax(x: ValueLike, axis: number = -1): Value {
-  return exp(logSoftmax(x, axis));
+  return exp(logSoftmax(x, axis, 'softmax'));
 }
 
 // ---------- shapes ----------
@@ -204,6 +215,8 @@ export function reshape(x: ValueLike, shape: readonly number[]): Value {
   const v = toValue(x);
   const size = shapeSize(shapeOf(v));
   const unknown = shape.indexOf(-1);
+  if (shape.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown)))
+    throw new ShapeError('reshape', 'sizes must be non-negative integers, with at most one -1', [shapeOf(v), shape]);
   let target: Shape = shape;
   if (unknown >= 0) {
     const known = shape.reduce((n, d, i) => (i === unknown ? n : n * d), 1);
@@ -251,7 +264,9 @@ export function stack(xs: readonly ValueLike[], axis = 0): Value {
   const vs = xs.map(toValue);
   if (vs.length === 0) throw new ShapeError('stack', 'needs at least one input');
   const shape = shapeOf(vs[0]!);
-  const a = axis < 0 ? axis + shape.length + 1 : axis;
+  const mismatch = vs.find((v) => !sameShape(shapeOf(v), shape));
+  if (mismatch !== undefined) throw new ShapeError('stack', 'inputs must all have the same shape', vs.map(shapeOf));
+  const a = normalizeAxis('stack', axis < 0 ? axis + shape.length + 1 : axis, shape.length + 1);
   const expanded = [...shape.slice(0, a), 1, ...shape.slice(a)];
   return concat(
     vs.map((v) => reshape(v, expanded)),
@@ -267,9 +282,6 @@ export function dot(a: ValueLike, b: ValueLike): Value {
   const y = toValue(b);
   if (shapeOf(x).length <= 1 && shapeOf(y).length <= 1 && (typeof x === 'number' || typeof y === 'number')) return mul(x, y);
   return matmul(x, y);
-}
-export function zeros(shape: readonly number[]): Tensor {
-  return full(shape, 0);
 }
 
 // ---------- library ----------

@@ -73,14 +73,7 @@ export function backward(loss: Value): void {
       const node = nodes[i]!;
       const ct = node.ct;
       if (ct === null || node.prim === null) continue;
-      const cts = node.prim.vjp(
-        ct,
-        node.primals,
-        node.primal,
-        node.params,
-        0,
-        node.inputs.map((x) => x !== null),
-      );
+      const cts = node.pullback(ct, 0);
       node.inputs.forEach((x, j) => {
         const c = cts[j];
         if (x && c !== null && c !== undefined) x.ct = x.ct === null ? c : add(x.ct, c);

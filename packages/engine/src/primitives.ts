@@ -2,7 +2,7 @@
 // and its VJP rule (reverse mode), plus how the trace tables print it. Rules are written with engine ops,
 // so they are themselves differentiable: higher order and nesting come for free.
 // `nb` is the number of leading batch axes on tangents/cotangents (vector-mode jacfwd/jacrev), never on primals.
-import { dtypeOf, readPrimal, shapeOf, type Value } from './core.js';
+import { dtypeOf, shapeOf, type Value } from './core.js';
 import {
   binaryKernel,
   broadcastTo as broadcastToK,
@@ -10,7 +10,6 @@ import {
   constant,
   matmul as matmulK,
   pad as padK,
-  prodOthers,
   type Raw,
   reduce,
   reshape as reshapeK,
@@ -20,7 +19,7 @@ import {
   where as whereK,
 } from './kernels.js';
 import * as o from './ops.js';
-import { type Shape, sameShape } from './tensor.js';
+import { type Shape, sameShape, zeros } from './tensor.js';
 
 type Maybe = Value | null;
 /** Which inputs want a cotangent: entry i is truthy when input i does (a tape node passes its inputs). */
@@ -93,18 +92,15 @@ function unaryRule(
   expr: string,
   derivative: (x: Value, y: Value) => Value,
   show: Show | undefined,
-  zeroSafe = false,
 ): Primitive {
   const { scalar, kernel } = unaryKernel(expr);
-  // zeroSafe rules multiply by a derivative that can be infinite; a zero tangent must stay zero (NaN-safe where).
-  const times = zeroSafe ? o.zmul : o.mul;
   return {
     name,
     scalar,
     expr,
     eval: ([x]) => kernel(x!),
-    jvp: ([x], [t], y) => times(t!, derivative(x!, y)),
-    vjp: (ct, [x], y) => [times(ct, derivative(x!, y))],
+    jvp: ([x], [t], y) => o.zmul(t!, derivative(x!, y)),
+    vjp: (ct, [x], y) => [o.zmul(ct, derivative(x!, y))],
     show,
   };
 }
@@ -148,7 +144,7 @@ function linearJvp(partials: (a: Value, b: Value, y: Value) => [Value | 1 | -1, 
     const term = (t: Maybe, p: Value | 1 | -1, inShape: Shape): Maybe => {
       if (t === null) return null;
       const lifted = lift(t, inShape, outShape.length, nb);
-      return p === 1 ? lifted : p === -1 ? o.neg(lifted) : o.mul(lifted, p);
+      return p === 1 ? lifted : p === -1 ? o.neg(lifted) : o.zmul(lifted, p);
     };
     const sum = addMaybe(term(ta!, pa, shapeOf(a!)), term(tb!, pb, shapeOf(b!)));
     return sum === null ? null : toOut(sum, shapeOf(sum).slice(nb), outShape, nb);
@@ -190,17 +186,22 @@ function extremumRule(name: 'max' | 'min'): Primitive<ReduceParams> {
   return {
     name,
     eval: ([x], p) => reduce(x!, p.axes, p.keepdims, name),
-    jvp: ([x], [t], y, p, nb) => o.sum(o.mul(t!, extremumWeights(x!, y, p)), shift(p.axes, nb), p.keepdims),
-    vjp: (ct, [x], y, p, nb) => [o.mul(expandReduced(ct, x!, p, nb), extremumWeights(x!, y, p))],
+    jvp: ([x], [t], y, p, nb) => o.sum(o.zmul(t!, extremumWeights(x!, y, p)), shift(p.axes, nb), p.keepdims),
+    vjp: (ct, [x], y, p, nb) => [o.zmul(expandReduced(ct, x!, p, nb), extremumWeights(x!, y, p))],
   };
 }
 
-/** ∂prod/∂x_i = product of the other entries: out/x when no entry is zero, else computed exactly. */
+/**
+ * ∂prod/∂x_i = the product of the other entries, exact with zeros and itself differentiable: out/x_i
+ * where x_i ≠ 0; where x_i = 0, the product of the non-zero entries if x_i is the only zero, else 0.
+ */
 function prodPartial(x: Value, y: Value, p: ReduceParams): Value {
-  // Branching on the values is data-dependent: readPrimal tells a compiling trace.
-  const raw = readPrimal(x);
-  if (typeof raw !== 'number' && raw.data.some((v) => v === 0)) return prodOthers(raw, p.axes);
-  return o.div(o.reshape(y, keptShape(shapeOf(x), p.axes)), x);
+  const kept = keptShape(shapeOf(x), p.axes);
+  const zero = o.eq(x, 0);
+  const nonZero = o.where(zero, 1, x);
+  const zeros = o.sum(zero, p.axes, true);
+  const othersAtZero = o.where(o.eq(zeros, 1), o.prod(nonZero, p.axes, true), 0);
+  return o.where(zero, othersAtZero, o.div(o.reshape(y, kept), nonZero));
 }
 
 
@@ -243,18 +244,18 @@ export type AnyPrimitive = Primitive<any>;
 export const primitives = {
   neg: unaryRule('neg', '-x', () => -1, { primal: ([a]) => `−${a}`, partials: [() => times('(−1)')] }),
   exp: unaryRule('exp', 'Math.exp(x)', (_x, y) => y, fn('exp', (a) => times(`exp ${a}`))),
-  log: unaryRule('log', 'Math.log(x)', (x) => o.div(1, x), fn('ln', (a) => ({ op: '/', expr: a })), true),
-  log1p: unaryRule('log1p', 'Math.log1p(x)', (x) => o.div(1, o.add(1, x)), fn('log1p', (a) => ({ op: '/', expr: `(1 + ${a})` })), true),
+  log: unaryRule('log', 'Math.log(x)', (x) => o.div(1, x), fn('ln', (a) => ({ op: '/', expr: a }))),
+  log1p: unaryRule('log1p', 'Math.log1p(x)', (x) => o.div(1, o.add(1, x)), fn('log1p', (a) => ({ op: '/', expr: `(1 + ${a})` }))),
   expm1: unaryRule('expm1', 'Math.expm1(x)', (_x, y) => o.add(y, 1), fn('expm1', (a) => times(`exp ${a}`))),
   sin: unaryRule('sin', 'Math.sin(x)', (x) => o.cos(x), fn('sin', (a) => times(`cos ${a}`))),
   cos: unaryRule('cos', 'Math.cos(x)', (x) => o.neg(o.sin(x)), fn('cos', (a) => times(`(−sin ${a})`))),
-  tan: unaryRule('tan', 'Math.tan(x)', (_x, y) => o.add(1, o.square(y)), fn('tan', (a) => times(`(1 + tan² ${a})`)), true),
+  tan: unaryRule('tan', 'Math.tan(x)', (_x, y) => o.add(1, o.square(y)), fn('tan', (a) => times(`(1 + tan² ${a})`))),
   tanh: unaryRule('tanh', 'Math.tanh(x)', (_x, y) => o.sub(1, o.square(y)), fn('tanh', (a) => times(`(1 − tanh² ${a})`))),
   sinh: unaryRule('sinh', 'Math.sinh(x)', (x) => o.cosh(x), fn('sinh', (a) => times(`cosh ${a}`))),
   cosh: unaryRule('cosh', 'Math.cosh(x)', (x) => o.sinh(x), fn('cosh', (a) => times(`sinh ${a}`))),
   atan: unaryRule('atan', 'Math.atan(x)', (x) => o.div(1, o.add(1, o.square(x))), fn('atan', (a) => ({ op: '/', expr: `(1 + ${a}²)` }))),
   asinh: unaryRule('asinh', 'Math.asinh(x)', (x) => o.div(1, o.sqrt(o.add(o.square(x), 1))), fn('asinh', (a) => ({ op: '/', expr: `√(${a}² + 1)` }))),
-  sqrt: unaryRule('sqrt', 'Math.sqrt(x)', (_x, y) => o.div(0.5, y), fn('√', (a) => ({ op: '/', expr: `(2 √${a})` })), true),
+  sqrt: unaryRule('sqrt', 'Math.sqrt(x)', (_x, y) => o.div(0.5, y), fn('√', (a) => ({ op: '/', expr: `(2 √${a})` }))),
   square: unaryRule('square', 'x * x', (x) => o.mul(2, x), { primal: ([a]) => `${a}²`, partials: [([a]) => times(`2 ${a}`)] }),
   abs: unaryRule('abs', 'Math.abs(x)', (x) => o.sign(x), fn('abs', (a) => times(`sign ${a}`))),
   sigmoid: unaryRule('sigmoid', '1 / (1 + Math.exp(-x))', (_x, y) => o.mul(y, o.sub(1, y)), fn('σ', (a) => times(`σ ${a} (1 − σ ${a})`))),
@@ -275,7 +276,7 @@ export const primitives = {
     primal: ([a, b]) => `${a} − ${b}`,
     partials: [() => times('1'), () => times('(−1)')],
   }),
-  mul: binaryRule('mul', 'x * y', linearJvp((a, b) => [b, a]), (ct, a, b, _y, need) => [need[0] ? o.mul(ct, b) : null, need[1] ? o.mul(ct, a) : null], {
+  mul: binaryRule('mul', 'x * y', linearJvp((a, b) => [b, a]), (ct, a, b, _y, need) => [need[0] ? o.zmul(ct, b) : null, need[1] ? o.zmul(ct, a) : null], {
     primal: ([a, b]) => `${a} × ${b}`,
     partials: [([, b]) => times(b!), ([a]) => times(a!)],
   }),
@@ -283,7 +284,7 @@ export const primitives = {
     'div',
     'x / y',
     linearJvp((a, b) => [o.div(1, b), o.neg(o.div(a, o.square(b)))]),
-    (ct, _a, b, y, need) => [need[0] ? o.div(ct, b) : null, need[1] ? o.neg(o.div(o.mul(ct, y), b)) : null],
+    (ct, _a, b, y, need) => [need[0] ? o.zdiv(ct, b) : null, need[1] ? o.zdiv(o.zmul(ct, o.neg(y)), b) : null],
     { primal: ([a, b]) => `${a} / ${b}`, partials: [([, b]) => ({ op: '/', expr: b! }), ([a, b]) => times(`(−${a} / ${b}²)`)] },
   ),
   pow: binaryRule(
@@ -311,7 +312,7 @@ export const primitives = {
     }),
     (ct, a, b) => {
       const w = tieWeight(a, b, 'gt');
-      return [o.mul(ct, w), o.mul(ct, o.sub(1, w))];
+      return [o.zmul(ct, w), o.zmul(ct, o.sub(1, w))];
     },
   ),
   minimum: binaryRule(
@@ -323,16 +324,29 @@ export const primitives = {
     }),
     (ct, a, b) => {
       const w = tieWeight(a, b, 'lt');
-      return [o.mul(ct, w), o.mul(ct, o.sub(1, w))];
+      return [o.zmul(ct, w), o.zmul(ct, o.sub(1, w))];
     },
   ),
-  /** Multiplication where a zero first factor wins over an infinite second one (0 × ∞ = 0): keeps masked cotangents NaN-free. */
+  /**
+   * Derivative products with a strong zero: 0 × ∞ = 0 × NaN = 0. Every rule multiplies tangents and
+   * cotangents by partials with it, so masked branches (where) and exact-zero partials stay exact zeros,
+   * the same in forward and reverse mode.
+   */
   zmul: binaryRule(
     'zmul',
-    'x === 0 ? 0 : x * y',
+    'x === 0 || y === 0 ? 0 : x * y',
     linearJvp((a, b) => [b, a]),
     (ct, a, b, _y, need) => [need[0] ? o.zmul(ct, b) : null, need[1] ? o.zmul(ct, a) : null],
     { primal: ([a, b]) => `${a} × ${b}`, partials: [([, b]) => times(b!), ([a]) => times(a!)] },
+  ),
+
+  /** Division with a strong-zero numerator (0 / 0 = 0): the quotient rule's counterpart of zmul. */
+  zdiv: binaryRule(
+    'zdiv',
+    'x === 0 ? 0 : x / y',
+    linearJvp((_a, b, y) => [o.div(1, b), o.neg(o.div(y, b))]),
+    (ct, _a, b, y, need) => [need[0] ? o.zdiv(ct, b) : null, need[1] ? o.zdiv(o.zmul(ct, o.neg(y)), b) : null],
+    { primal: ([a, b]) => `${a} / ${b}`, partials: [([, b]) => ({ op: '/', expr: b! }), ([a, b]) => times(`(−${a} / ${b}²)`)] },
   ),
 
   lt: compareRule('lt', 'x < y'),
@@ -388,8 +402,8 @@ export const primitives = {
   prod: {
     name: 'prod',
     eval: ([x], p) => reduce(x!, p.axes, p.keepdims, 'prod'),
-    jvp: ([x], [t], y, p, nb) => o.sum(o.mul(t!, prodPartial(x!, y, p)), shift(p.axes, nb), p.keepdims),
-    vjp: (ct, [x], y, p, nb) => [o.mul(expandReduced(ct, x!, p, nb), prodPartial(x!, y, p))],
+    jvp: ([x], [t], y, p, nb) => o.sum(o.zmul(t!, prodPartial(x!, y, p)), shift(p.axes, nb), p.keepdims),
+    vjp: (ct, [x], y, p, nb) => [o.zmul(expandReduced(ct, x!, p, nb), prodPartial(x!, y, p))],
   } satisfies Primitive<ReduceParams>,
 
   reshape: {
@@ -434,7 +448,7 @@ export const primitives = {
     jvp: (xs, ts, _y, axis, nb) => {
       if (ts.every((t) => t === null)) return null;
       const batch = batchOf(ts.find((t) => t !== null)!, nb);
-      const full = ts.map((t, i) => t ?? o.zeros([...batch, ...shapeOf(xs[i]!)]));
+      const full = ts.map((t, i) => t ?? zeros([...batch, ...shapeOf(xs[i]!)], { dtype: dtypeOf(xs[i]!) }));
       return o.concat(full, axis + nb);
     },
     vjp: (ct, xs, _y, axis, nb, need) => {

@@ -84,6 +84,7 @@ import {
   valueAndGrad,
   vjp,
   where,
+  zdiv,
   zmul,
 } from './index.js';
 
@@ -414,6 +415,7 @@ const BUILDERS: Record<string, Build> = {
   mul: binaryOp('mul', mul, (a, b) => a * b, squashBoth(4)),
   zmul: binaryOp('zmul', zmul, (a, b) => a * b, squashBoth(4)),
   div: binaryOp('div', div, (a) => a / 0.5, (b, n, side) => (side === 1 ? b.pos(n) : b.squash(n, 4))),
+  zdiv: binaryOp('zdiv', zdiv, (a) => a / 0.5, (b, n, side) => (side === 1 ? b.pos(n) : b.squash(n, 4))),
   pow: (b, S, depth) => {
     const base = b.pos(b.node(b.partner(S), depth));
     if (b.r() < 0.3) {

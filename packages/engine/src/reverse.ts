@@ -23,6 +23,12 @@ export class RevTracer extends Tracer {
   ct: Value | null = null;
   tangent: Value | null = null;
 
+  /** The cotangents of this node's inputs from the cotangent of its output (its primitive's VJP rule). */
+  pullback(ct: Value, nb: number): readonly (Value | null)[] {
+    const params = this.residuals === undefined ? this.params : { params: this.params, residuals: this.residuals };
+    return this.prim!.vjp(ct, this.primals, this.primal, params, nb, this.inputs);
+  }
+
   constructor(
     trace: RevTrace,
     primal: Value,
@@ -102,7 +108,7 @@ export class RevTrace extends Trace {
       const ct = node.ct;
       if (ct === null) continue;
       const inputs = node.inputs;
-      const cts = node.prim!.vjp(ct, node.primals, node.primal, vjpParams(node), nb, inputs);
+      const cts = node.pullback(ct, nb);
       for (let j = 0; j < inputs.length; j++) {
         const input = inputs[j];
         const c = cts[j];
@@ -124,6 +130,3 @@ export class RevTrace extends Trace {
     for (const node of this.inputs) node.ct = node.tangent = null;
   }
 }
-
-/** Custom-VJP nodes get their residuals where other primitives get params. */
-const vjpParams = (node: RevTracer): unknown => (node.residuals === undefined ? node.params : { params: node.params, residuals: node.residuals });

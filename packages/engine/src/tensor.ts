@@ -75,7 +75,8 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor(${JSON.stringify(this.toArray())}, shape=[${this.shape.join(', ')}], ${this.dtype})`;
+    const show = (v: NestedArray): string => (Array.isArray(v) ? `[${v.map(show).join(', ')}]` : String(v));
+    return `Tensor(${show(this.toArray())}, shape=[${this.shape.join(', ')}], ${this.dtype})`;
   }
 }
 

@@ -1,9 +1,9 @@
 // The transformations, JAX semantics in camelCase. Each call creates its own trace (its own tag), so
 // any nesting is safe. Reverse mode records a tape once; forward mode carries tangents (batched in vector mode).
-import { bind, enterLevel, exitTrace, rawPrimal, readPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
+import { bind, dtypeOf, enterLevel, exitTrace, rawPrimal, readPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
 import { DomainError, NotDifferentiableError, ShapeError } from './errors.js';
 import { JvpTrace, JvpTracer } from './jvp.js';
-import type { Raw } from './kernels.js';
+import { castRaw, type Raw } from './kernels.js';
 import { concat, reshape, slice, stack, toValue, transpose, type ValueLike } from './ops.js';
 import type { AnyPrimitive } from './primitives.js';
 import { type ForwardWithResiduals, RevTrace, RevTracer } from './reverse.js';
@@ -40,8 +40,13 @@ function finishCotangent(primal: Value, ct: Value | null): Value {
   if (ct === null) return zerosLike(primal);
   if (typeof primal === 'number' && ct instanceof Tensor) return ct.item();
   if (primal instanceof Tensor && typeof ct === 'number') return full(primal.shape, ct, { dtype: primal.dtype });
+  // As in JAX and PyTorch, a gradient has its input's dtype even when the program mixed in float64.
+  if (primal instanceof Tensor && ct instanceof Tensor && ct.dtype !== primal.dtype) return castRaw(ct, primal.dtype);
   return ct;
 }
+
+/** Zeros of shape [k, ...shape of x] in x's dtype: the block of an input or output no derivative reached. */
+const zeroBlock = (k: number, x: Value): Tensor => full([k, ...shapeOf(x)], 0, { dtype: dtypeOf(x) });
 
 /** Replaces this trace's tracers in an output tree by their primals. */
 function stripOwn(x: unknown, own: (v: Tracer) => boolean, unwrap: (v: Tracer) => Value): unknown {
@@ -205,7 +210,7 @@ export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unkno
           def,
           leaves.map((leaf, k) => {
             const t = ts[k]!;
-            if (!sameShape(shapeOf(t), shapeOf(leaf)) && shapeSize(shapeOf(t)) !== 1)
+            if (!sameShape(shapeOf(t), shapeOf(leaf)))
               throw new ShapeError('jvp', 'a tangent must have the shape of its primal', [shapeOf(leaf), shapeOf(t)]);
             return new JvpTracer(trace, toValue(leaf), t);
           }),
@@ -310,9 +315,7 @@ export function jacfwd(f: Fn, options: JacobianOptions = {}) {
           );
         }
         const { leaves: outs } = treeFlatten(f(...callArgs));
-        const tangents = outs.map((v) =>
-          v instanceof JvpTracer && v.trace === trace ? v.tangent : full([n, ...shapeOf(v)], 0),
-        );
+        const tangents = outs.map((v) => (v instanceof JvpTracer && v.trace === trace ? v.tangent : zeroBlock(n, v)));
         return transpose(joinBatched(tangents, n));
       },
     );
@@ -338,7 +341,7 @@ function reverseJacobian(rec: Recorded): Value {
     if (leaf instanceof RevTracer && leaf.trace === trace) pairs.push([leaf, seeds[i]!]);
   });
   trace.backward(pairs, 1);
-  const parts = rec.args.flatMap(({ tracers, leaves }) => tracers.map((t, k) => t.ct ?? full([m, ...shapeOf(leaves[k]!)], 0)));
+  const parts = rec.args.flatMap(({ tracers, leaves }) => tracers.map((t, k) => t.ct ?? zeroBlock(m, leaves[k]!)));
   trace.reset();
   return joinBatched(parts, m);
 }
@@ -351,9 +354,7 @@ function forwardJacobian(rec: Recorded): Value {
     t.tangent = seeds[j]!;
   });
   trace.forward(1);
-  const tangents = rec.outLeaves.map((v) =>
-    v instanceof RevTracer && v.trace === trace && v.tangent !== null ? v.tangent : full([n, ...shapeOf(v)], 0),
-  );
+  const tangents = rec.outLeaves.map((v) => (v instanceof RevTracer && v.trace === trace && v.tangent !== null ? v.tangent : zeroBlock(n, v)));
   trace.reset();
   return transpose(joinBatched(tangents, n));
 }
@@ -488,7 +489,7 @@ function traceJvp(f: Fn, primals: readonly Value[], tangents: readonly (Value | 
     (level) => new JvpTrace(level, nb),
     (trace) => {
       const batch = batchSize(tangents, nb);
-      const args = primals.map((p, i) => new JvpTracer(trace, p, tangents[i] ?? full([...(nb ? [batch] : []), ...shapeOf(p)], 0)));
+      const args = primals.map((p, i) => new JvpTracer(trace, p, tangents[i] ?? full([...(nb ? [batch] : []), ...shapeOf(p)], 0, { dtype: dtypeOf(p) })));
       const out = toValue(f(...args));
       return out instanceof JvpTracer && out.trace === trace ? out.tangent : null;
     },

@@ -6,7 +6,7 @@ import { DomainError } from './errors.js';
 import { add } from './ops.js';
 import type { Partial } from './primitives.js';
 import { RevTrace, RevTracer } from './reverse.js';
-import { Tensor } from './tensor.js';
+import { full, Tensor } from './tensor.js';
 import { treeFlatten, treeUnflatten } from './tree.js';
 
 export interface TableRow {
@@ -37,7 +37,7 @@ export function formatValue(v: Value | null): string {
     const r = Number(v.toFixed(3));
     return r < 0 ? `−${-r}` : String(r);
   }
-  if (v instanceof Tensor) return v.size === 1 ? formatValue(v.data[0]!) : `[${v.shape.join('×')}]`;
+  if (v instanceof Tensor) return v.size === 1 ? formatValue(v.data[0]!) : `‹${v.shape.join('×')} tensor›`;
   return formatValue(v.primal);
 }
 
@@ -154,7 +154,9 @@ export class WengertList {
     const dir = direction ?? Array.from({ length: n }, (_, i) => (i === 0 ? 1 : 0));
     if (dir.length !== n) throw new DomainError('tangentTable', `the direction has ${dir.length} entries for ${n} inputs`);
     this.inputs.forEach((x, i) => {
-      x.tangent = dir[i]!;
+      const d = dir[i]!;
+      const p = x.primal;
+      x.tangent = p instanceof Tensor && typeof d === 'number' ? full(p.shape, d, { dtype: p.dtype }) : d;
     });
     try {
       this.trace.forward(0);
@@ -171,10 +173,11 @@ export class WengertList {
             .map((x, j) => {
               if (x === null) return null;
               const t = symbolic ? this.ref(x, x, '̇') : operand(x.tangent);
+              const form = this.partial(step, j, true);
               const p = this.partial(step, j, symbolic);
-              if (!p) return `${t} ∂${j}`;
-              if (p.op === '×' && p.expr === '1') return `+ ${t}`;
-              if (p.op === '×' && p.expr === '(−1)') return `− ${t}`;
+              if (!form || !p) return `${t} ∂${j}`;
+              if (form.op === '×' && form.expr === '1') return `+ ${t}`;
+              if (form.op === '×' && form.expr === '(−1)') return `− ${t}`;
               return `+ ${t} ${p.op} ${p.expr}`;
             })
             .filter((s): s is string => s !== null)
@@ -213,8 +216,7 @@ export class WengertList {
       const { node } = step;
       const ct = adjoint.get(node);
       if (ct === undefined) continue;
-      const need = node.inputs.map((x) => x !== null);
-      const cts = node.prim!.vjp(ct, node.primals, node.primal, node.params, 0, need);
+      const cts = node.pullback(ct, 0);
       node.inputs.forEach((x, j) => {
         const c = cts[j];
         if (x === null || c === null || c === undefined) return;
