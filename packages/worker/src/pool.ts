@@ -28,7 +28,20 @@ let poolIds = 0;
 /** k engine clients side by side, for comparing optimizers in parallel. */
 export function createEnginePool(size = defaultPoolSize(), options: EngineClientOptions = {}): EnginePool {
   const clients = Array.from({ length: Math.max(1, size) }, () => createEngineClient(options));
-  const leastBusy = () => clients.reduce((best, c) => (c.pendingCalls < best.pendingCalls ? c : best));
+  // Descents counted from the moment they are handed out (a client counts a call only once it is sent),
+  // so a burst of k descents lands on k different workers.
+  const running = new Map<EngineClient, number>(clients.map((c) => [c, 0]));
+  const load = (c: EngineClient) => running.get(c)! + c.pendingCalls;
+  const leastBusy = () => clients.reduce((best, c) => (load(c) < load(best) ? c : best));
+  const descend = async (request: DescendRequest, descendOptions?: DescendOptions): Promise<Trajectory> => {
+    const client = leastBusy();
+    running.set(client, running.get(client)! + 1);
+    try {
+      return await client.descend(request, descendOptions);
+    } finally {
+      running.set(client, running.get(client)! - 1);
+    }
+  };
   return {
     size: clients.length,
     clients,
@@ -40,7 +53,7 @@ export function createEnginePool(size = defaultPoolSize(), options: EngineClient
     async forget(fn) {
       await Promise.all(clients.map((c) => c.forget(fn)));
     },
-    descend: (request, descendOptions) => leastBusy().descend(request, descendOptions),
+    descend,
     client: leastBusy,
     dispose() {
       for (const c of clients) c.dispose();

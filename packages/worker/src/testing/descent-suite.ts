@@ -142,6 +142,17 @@ export function descentSuite(kind: TransportKind): void {
         const f = await pool.define(ROSENBROCK);
         const requests: DescendRequest[] = OPTIMIZERS.slice(0, 4).map((optimizer) => ({ fn: f, x0: [-1.2, 1], optimizer, steps: 500 }));
         const parallel = await Promise.all(requests.map((r) => pool.descend(r)));
+        // A burst of 4 endless runs occupies all 4 workers, one each, while they all make progress.
+        const controller = new AbortController();
+        const progressed: (() => void)[] = [];
+        const started = requests.map((_, i) => new Promise<void>((resolve) => (progressed[i] = resolve)));
+        const endless = requests.map((r, i) =>
+          pool.descend({ ...r, optimizer: { name: 'sgd', lr: 1e-6 }, steps: 1e9, tol: 0 }, { signal: controller.signal, onProgress: () => progressed[i]!() }),
+        );
+        await Promise.all(started);
+        expect(pool.clients.map((c) => c.pendingCalls)).toEqual([1, 1, 1, 1]);
+        controller.abort();
+        for (const run of await Promise.all(endless)) expect(run.stopReason).toBe('aborted');
         const g = await client.define(ROSENBROCK);
         for (const [i, r] of requests.entries()) expectSameRun(parallel[i]!, await client.descend({ ...r, fn: g }));
       } finally {
