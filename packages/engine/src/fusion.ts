@@ -54,16 +54,14 @@ export function fusedOp(expr: string, args: readonly (Tensor | number)[], shape:
 /** Operands of an expression in depth-first order (shared subexpressions are read as a tree). */
 interface Operands {
   inputs: TypedArray[];
-  offsets: number[];
   consts: number[];
 }
 
-function collect(n: FusedNode, into: Operands): void {
-  if (n.kind === 'input') {
-    into.inputs.push(n.data);
-    into.offsets.push(n.offset);
-  } else if (n.kind === 'const') into.consts.push(n.value);
-  else for (const a of n.args) collect(a, into);
+/** Inputs are passed as views starting at their offset, so generated loops index them plainly (`a[i]`). */
+function collect(n: FusedNode, into: Operands, count: number): void {
+  if (n.kind === 'input') into.inputs.push(n.offset === 0 ? n.data : n.data.subarray(n.offset, n.offset + count));
+  else if (n.kind === 'const') into.consts.push(n.value);
+  else for (const a of n.args) collect(a, into, count);
 }
 
 /** Straight-line code for one element, numbering operands in the same depth-first order as `collect`. */
@@ -72,7 +70,7 @@ function generate(root: FusedNode): { head: string; body: string[]; result: stri
   let consts = 0;
   const body: string[] = [];
   const visit = (n: FusedNode): string => {
-    if (n.kind === 'input') return `a${inputs}[i + o${inputs++}]`;
+    if (n.kind === 'input') return `a${inputs++}[i]`;
     if (n.kind === 'const') return `c${consts++}`;
     const args = n.args.map(visit);
     const name = `t${body.length}`;
@@ -82,13 +80,13 @@ function generate(root: FusedNode): { head: string; body: string[]; result: stri
   };
   const result = visit(root);
   const head = [
-    ...Array.from({ length: inputs }, (_, j) => `const a${j} = inputs[${j}], o${j} = offsets[${j}];`),
+    ...Array.from({ length: inputs }, (_, j) => `const a${j} = inputs[${j}];`),
     ...Array.from({ length: consts }, (_, j) => `const c${j} = consts[${j}];`),
   ].join('\n');
   return { head, body, result };
 }
 
-type Kernel = (inputs: TypedArray[], offsets: number[], consts: number[], out: TypedArray, outOffset: number, n: number) => number;
+type Kernel = (inputs: TypedArray[], consts: number[], out: TypedArray, n: number) => number;
 const cache = new Map<string, Kernel>();
 
 function kernelFor(root: FusedNode, mode: 'write' | 'sum'): Kernel {
@@ -98,18 +96,19 @@ function kernelFor(root: FusedNode, mode: 'write' | 'sum'): Kernel {
     const { head, body, result } = generate(root);
     const loop =
       mode === 'write'
-        ? `for (let i = 0; i < n; i++) { ${body.join(' ')} out[outOffset + i] = ${result}; } return 0;`
+        ? `for (let i = 0; i < n; i++) { ${body.join(' ')} out[i] = ${result}; } return 0;`
         : `let acc = 0; for (let i = 0; i < n; i++) { ${body.join(' ')} acc += ${result}; } return acc;`;
-    k = new Function('inputs', 'offsets', 'consts', 'out', 'outOffset', 'n', `${head}\n${loop}`) as Kernel;
+    k = new Function('inputs', 'consts', 'out', 'n', `${head}\n${loop}`) as Kernel;
     cache.set(key, k);
   }
   return k;
 }
 
 function run(root: FusedNode, mode: 'write' | 'sum', out: TypedArray, outOffset: number, n: number): number {
-  const ops: Operands = { inputs: [], offsets: [], consts: [] };
-  collect(root, ops);
-  return kernelFor(root, mode)(ops.inputs, ops.offsets, ops.consts, out, outOffset, n);
+  const ops: Operands = { inputs: [], consts: [] };
+  collect(root, ops, n);
+  const target = outOffset === 0 && out.length === n ? out : out.subarray(outOffset, outOffset + n);
+  return kernelFor(root, mode)(ops.inputs, ops.consts, target, n);
 }
 
 /** Evaluates an expression of `n` elements into `out` starting at `outOffset`. */
