@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, launchChromium, startPreview } from '../scripts/harness.mjs';
-import { ARTIFACTS, descentFinalLosses, openPage, parseNumber } from './support.js';
+import { launchChromium, startPreview } from '../scripts/harness.mjs';
+import { ARTIFACTS, descentFinalLosses, openPage, parseNumber, traceRows, traceTitle } from './support.js';
 
 // Independent truth: the notes' example f(x₁, x₂) = ln x₁ + x₁x₂ − sin x₂ at (2, 5), by hand.
 const NOTES_Y = Math.log(2) + 2 * 5 - Math.sin(5); // 11.652
@@ -13,7 +13,6 @@ let server: { url: string; stop(): Promise<void> };
 let browser: Browser;
 
 beforeAll(async () => {
-  await buildApp();
   server = await startPreview();
   browser = await launchChromium();
 });
@@ -40,10 +39,6 @@ async function screenshot(page: Page, slug: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${slug}.png`), fullPage: true });
 }
 
-async function tableNumbers(page: Page, selector: string): Promise<string> {
-  const text = (await page.locator(selector).first().textContent()) ?? '';
-  return text.replace(/\u2212/g, '-');
-}
 
 describe('the gallery reproduces the notes live', () => {
   it('1 · derivatives: AD matches the derivative by hand, the Jacobian heatmap and the JVP render', async () => {
@@ -79,10 +74,15 @@ describe('the gallery reproduces the notes live', () => {
     const { page, errors } = await openNotebook('02-evaluation-trace');
     const value = page.locator('wg-loss-cell [data-testid=value]');
     await expect.poll(async () => parseNumber((await value.textContent()) ?? ''), { timeout: 30_000 }).toBeCloseTo(NOTES_Y, 3);
-    const table = await tableNumbers(page, 'wg-loss-cell [data-testid=trace-table]');
-    expect(table).toContain('Forward primal trace');
-    expect(table).toMatch(/v₁ = ln v₋₁\s+= ln 2 = 0\.693/);
-    expect(table).toMatch(/y = v₅\s+= 11\.652/);
+    expect(await traceTitle(page)).toBe('Forward primal trace');
+    const rows = await traceRows(page);
+    const row = (lhs: string) => rows.find((r) => r.lhs === lhs)!;
+    expect(rows.map((r) => r.lhs)).toEqual(['v₋₁', 'v₀', 'v₁', 'v₂', 'v₃', 'v₄', 'v₅', 'y']);
+    expect(row('v₁').definition).toBe('ln v₋₁');
+    expect(row('v₁').value).toBeCloseTo(Math.log(2), 5);
+    expect(row('v₂').value).toBe(10);
+    expect(row('v₃').value).toBeCloseTo(Math.sin(5), 5);
+    expect(row('y').value).toBeCloseTo(NOTES_Y, 4);
     await screenshot(page, '02-evaluation-trace');
     // Editable point: at (1, 1), f = ln 1 + 1 − sin 1.
     await page.locator('wg-loss-cell input[part=point]').fill('1, 1');
@@ -116,11 +116,14 @@ describe('the gallery reproduces the notes live', () => {
 
   it('4 · forward mode: the tangent table gives ẏ = 5.5 and the Jacobian column by column', async () => {
     const { page, errors } = await openNotebook('04-forward-mode');
-    const tableCell = 'wg-loss-cell [data-testid=trace-table]';
-    await expect.poll(async () => (await tableNumbers(page, tableCell)).includes('tangent'), { timeout: 30_000 }).toBe(true);
-    const table = await tableNumbers(page, tableCell);
-    expect(table).toMatch(/v̇₄ = .*= 5\.5/);
-    expect(table).toMatch(/ẏ = v̇₅\s+= 5\.5/);
+    await expect.poll(() => traceTitle(page), { timeout: 30_000 }).toBe('Forward tangent trace');
+    const tangents = await traceRows(page);
+    const tangent = (lhs: string) => tangents.find((r) => r.lhs === lhs)!;
+    expect(tangent('v̇₋₁').value).toBe(1); // the seed ẋ = (1, 0)
+    expect(tangent('v̇₀').value).toBe(0);
+    expect(tangent('v̇₁').value).toBeCloseTo(1 / 2, 12);
+    expect(tangent('v̇₄').value).toBeCloseTo(5.5, 12);
+    expect(tangent('ẏ').value).toBeCloseTo(NOTES_DX1, 12);
     const rows = page.locator('wg-js-cell table.numbers tbody tr');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
     const first = (await rows.nth(0).locator('td').allTextContents()).slice(1, 3).map(parseNumber);
@@ -135,12 +138,17 @@ describe('the gallery reproduces the notes live', () => {
 
   it('5 · reverse mode: the adjoint table gives x̄₁ = 5.5 and x̄₂ = 1.716', async () => {
     const { page, errors } = await openNotebook('05-reverse-mode');
-    const tableCell = 'wg-loss-cell [data-testid=trace-table]';
-    await expect.poll(async () => (await tableNumbers(page, tableCell)).includes('adjoint'), { timeout: 30_000 }).toBe(true);
-    const table = await tableNumbers(page, tableCell);
-    expect(table).toMatch(/x̄₁ = v̄₋₁\s+= 5\.5/);
-    expect(table).toMatch(/x̄₂ = v̄₀\s+= 1\.716/);
-    expect(table).toMatch(/v̄₀ = v̄₃ × cos v₀\s+= -1 × cos 5 = -0\.284/);
+    await expect.poll(() => traceTitle(page), { timeout: 30_000 }).toBe('Reverse adjoint trace');
+    const adjoints = await traceRows(page);
+    const adjoint = (lhs: string) => adjoints.find((r) => r.lhs === lhs)!;
+    expect(adjoints[0]).toMatchObject({ lhs: 'v̄₅', definition: 'ȳ', value: 1 });
+    expect(adjoint('x̄₁').value).toBeCloseTo(NOTES_DX1, 12);
+    expect(adjoint('x̄₂').value).toBeCloseTo(NOTES_DX2, 5);
+    // v̄₀ is computed in two steps, as in the notes: first from v₃, then accumulated from v₂.
+    const v0 = adjoints.filter((r) => r.lhs === 'v̄₀');
+    expect(v0.map((r) => r.definition)).toEqual(['v̄₃ × cos v₀', 'v̄₀ + v̄₂ × v₋₁']);
+    expect(v0[0]!.value).toBeCloseTo(-Math.cos(5), 5);
+    expect(v0[1]!.value).toBeCloseTo(NOTES_DX2, 5);
     const lastTable = page.locator('wg-js-cell table.numbers').last();
     await lastTable.waitFor({ timeout: 30_000 });
     const gradient = (await lastTable.locator('tbody td').allTextContents()).map(parseNumber);
@@ -152,7 +160,7 @@ describe('the gallery reproduces the notes live', () => {
 
   it('6 · forward or reverse: measured Jacobian costs, the mode picked for each shape, plotted', async () => {
     const { page, errors } = await openNotebook('06-forward-or-reverse');
-    const rows = page.locator('wg-js-cell table.numbers tbody tr');
+    const rows = page.locator('wg-js-cell table.numbers').first().locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(6);
     for (let i = 1; i < 6; i++) {
       const cells = await rows.nth(i).locator('td').allTextContents();
@@ -160,6 +168,9 @@ describe('the gallery reproduces the notes live', () => {
       expect(cells[3]).toBe('reverse');
       expect(cells[6]).toBe('forward');
     }
+    const picks = page.locator('wg-js-cell table.numbers').nth(1).locator('tbody tr');
+    expect(await picks.nth(0).locator('td').nth(1).textContent()).toBe('reverse');
+    expect(await picks.nth(1).locator('td').nth(1).textContent()).toBe('forward');
     await expectFigures(page, ['[data-figure=modes]']);
     await screenshot(page, '06-forward-or-reverse');
     expect(errors).toEqual([]);

@@ -37,3 +37,21 @@ export async function replaceEditorText(page: Page, editorHost: string, text: st
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(text);
 }
+
+/** The rows of the trace table a loss cell shows: left-hand side, definition, expression, value. */
+export async function traceRows(page: Page, cell = 'wg-loss-cell'): Promise<{ lhs: string; definition: string; expression: string; value: number }[]> {
+  const rows = await page.locator(`${cell} [data-testid=trace-table] tr`).evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())),
+  );
+  return rows.map(([lhs = '', definition = '', expression = '', value = '']) => ({
+    lhs,
+    definition: definition.replace(/^=\s*/, ''),
+    expression: expression.replace(/^=\s*/, '').replace(/\u2212/g, '-'),
+    value: parseNumber(value.replace(/^=\s*/, '')),
+  }));
+}
+
+/** The title line of a loss cell's trace table ("Forward primal trace"). */
+export async function traceTitle(page: Page, cell = 'wg-loss-cell'): Promise<string> {
+  return ((await page.locator(`${cell} [data-testid=trace-table] .title`).textContent()) ?? '').trim();
+}

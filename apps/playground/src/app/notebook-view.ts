@@ -139,15 +139,11 @@ export class NotebookView {
       shell.cell.source = live;
       return;
     }
-    const runnable = shell.cell as HTMLElement & { run?: () => void };
-    if (typeof runnable.run === 'function') {
-      runnable.run();
-      return;
-    }
-    // Same source: taking the cell out of the graph and putting it back runs it (and its dependents) again.
-    const next = shell.cell.nextSibling;
-    shell.cell.remove();
-    shell.element.insertBefore(shell.cell, next);
+    // Same source: define the cell again, which runs it and its dependents. Descent cells have a public
+    // run(); the others only the protected redefine() of WgCell (a public run() is asked of notebook-cells).
+    const runnable = shell.cell as HTMLElement & { run?: () => void; redefine?: () => void };
+    if (typeof runnable.run === 'function') runnable.run();
+    else runnable.redefine?.();
   }
 
   /** Runs the whole notebook again from scratch. */
