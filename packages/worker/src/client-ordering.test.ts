@@ -33,7 +33,7 @@ const lateProgress: Transport = {
 
 describe('progress that arrives after the reply', () => {
   it('still reaches onProgress before descend resolves, and never re-arms the watchdog', async () => {
-    const client = createEngineClient({ transport: lateProgress, timeBudgetMs: 1000 });
+    const client = createEngineClient({ transport: lateProgress, timeBudgetMs: 2500 });
     try {
       const f = await client.define('x => (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2');
       let received = 0;
@@ -42,7 +42,7 @@ describe('progress that arrives after the reply', () => {
         { onProgress: (chunk) => (received += chunk.count) },
       );
       expect(received).toBe(run.steps + 1);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await new Promise((resolve) => setTimeout(resolve, 3000));
       expect(client.restarts).toBe(0);
     } finally {
       client.dispose();
