@@ -431,26 +431,29 @@ export function concat(xs: readonly Raw[], axis: number): Raw {
   return new Tensor(out, shape);
 }
 
-/** C += A·B for dense row-major blocks (i-k-j order keeps the inner loop contiguous). */
-function gemm(A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number, m: number, k: number, n: number): void {
-  if (n === 1) {
-    for (let i = 0; i < m; i++) {
-      let acc = 0;
-      const ai = ao + i * k;
-      for (let p = 0; p < k; p++) acc += A[ai + p]! * B[bo + p]!;
-      C[co + i] += acc;
-    }
-    return;
+type Gemm = (A: TypedArray, ao: number, B: TypedArray, bo: number, C: TypedArray, co: number) => void;
+const gemms = new Map<string, Gemm>();
+const MAX_GEMMS = 256;
+
+/**
+ * C += A·B for dense row-major m×k and k×n blocks, i-k-j order so the inner loop is contiguous. Each
+ * shape (and dtype mix) gets its own generated function: V8 tunes a function to the arrays and trip
+ * counts it first sees, and one shared kernel serving many shapes ran markedly slower.
+ */
+function gemmFor(m: number, k: number, n: number, A: TypedArray, B: TypedArray, C: TypedArray): Gemm {
+  const key = `${m},${k},${n},${A.constructor.name[7]},${B.constructor.name[7]},${C.constructor.name[7]}`;
+  let g = gemms.get(key);
+  if (g === undefined) {
+    const body =
+      n === 1
+        ? `for (let i = 0; i < ${m}; i++) { let acc = 0; const ai = ao + i * ${k}; for (let p = 0; p < ${k}; p++) acc += A[ai + p] * B[bo + p]; C[co + i] += acc; }`
+        : `for (let i = 0; i < ${m}; i++) { const ci = co + i * ${n}, ai = ao + i * ${k};
+             for (let p = 0; p < ${k}; p++) { const a = A[ai + p], bp = bo + p * ${n}; for (let j = 0; j < ${n}; j++) C[ci + j] += a * B[bp + j]; } }`;
+    g = new Function('A', 'ao', 'B', 'bo', 'C', 'co', body) as Gemm;
+    if (gemms.size >= MAX_GEMMS) gemms.clear();
+    gemms.set(key, g);
   }
-  for (let i = 0; i < m; i++) {
-    const ci = co + i * n;
-    const ai = ao + i * k;
-    for (let p = 0; p < k; p++) {
-      const a = A[ai + p]!;
-      const bp = bo + p * n;
-      for (let j = 0; j < n; j++) C[ci + j] += a * B[bp + j]!;
-    }
-  }
+  return g;
 }
 
 /** NumPy matmul: 1-D operands are promoted to a row (left) or column (right); batch dims broadcast. */
@@ -475,8 +478,9 @@ export function matmul(a: Raw, b: Raw): Raw {
   const idx = new Int32Array(batch.length);
   let oa = 0;
   let ob = 0;
+  const gemm = gemmFor(m, k, n, a.data, b.data, out);
   for (let t = 0; t < nb; t++) {
-    gemm(a.data, oa * m * k, b.data, ob * k * n, out, t * m * n, m, k, n);
+    gemm(a.data, oa * m * k, b.data, ob * k * n, out, t * m * n);
     for (let d = batch.length - 1; d >= 0; d--) {
       idx[d]++;
       oa += sa[d]!;
