@@ -1,4 +1,4 @@
-import type { OptimizerSpec } from '@wengert/engine';
+import type { JacobianExplanation, OptimizerSpec } from '@wengert/engine';
 import type { LossInput } from './compile/define.js';
 import type { SerializedEngineError } from './errors.js';
 
@@ -36,8 +36,8 @@ export interface JacobianOptions {
 export interface JacobianResult {
   /** m × n, row i is the gradient of output i (m = 1 for a scalar loss). */
   jacobian: number[][];
-  /** The engine's explanation of the mode it chose (n, m, passes, estimated cost of each plan), as plain data. */
-  explanation: PlainTree;
+  /** The engine's explanation of the mode it chose (n, m, directions, estimated cost of each plan, reason). */
+  explanation: JacobianExplanation;
 }
 
 export interface TraceTableOptions {
@@ -86,7 +86,7 @@ export interface Grid {
  * An optimizer as plain data, exactly the engine's `OptimizerSpec`: `{ name: 'adam', lr: 0.01 }`,
  * `{ name: 'steepestDescent', norm: { name: 'linf' }, lr: 0.1 }`, `{ name: 'lbfgs' }`, …
  */
-export type { NormSpec, OptimizerSpec } from '@wengert/engine';
+export type { JacobianExplanation, NormSpec, OptimizerSpec } from '@wengert/engine';
 
 export interface DescendSpec {
   /** Starting point: a flat array of numbers (the loss receives it as a plain array). */

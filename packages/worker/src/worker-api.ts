@@ -86,7 +86,8 @@ export function createWorkerApi(options: { ownThread?: boolean } = {}) {
         const f = (v: PlainTree) => loss.fn(v) as engine.Value;
         const mode = { mode: options.mode ?? 'auto' } as const;
         const jacobian = asMatrix(toPlain(engine.jacobian(f, mode)(argOf(loss, x))));
-        const explanation = toPlain(engine.explainJacobian(f, mode)(argOf(loss, x)));
+        // Plain numbers and strings already: it crosses the boundary as it is.
+        const explanation = engine.explainJacobian(f, mode)(argOf(loss, x));
         return { jacobian, explanation };
       });
     },
