@@ -160,6 +160,13 @@ describe('differentiation through control flow and Math', () => {
     expect(valueAndPartial('x => (!x[0] ? x[0] * 7 : 10)', [0], 0)).toEqual([0, 7]);
   });
 
+  it('switches on the primal value of a traced scalar', () => {
+    const f = 'x => { switch (x[0]) { case 1: return x[0] * 10; case 2: return x[0] ** 3; default: return -x[0]; } }';
+    expect(valueAndPartial(f, [1], 0)).toEqual([10, 10]);
+    expect(valueAndPartial(f, [2], 0)).toEqual([8, 12]);
+    expect(valueAndPartial(f, [5], 0)).toEqual([-5, -1]);
+  });
+
   it('differentiates % as the truncated remainder', () => {
     expect(valueAndPartial('x => x[0] % 3', [7.5], 0)).toEqual([1.5, 1]);
     expect(valueAndPartial('x => x[1] % x[0]', [3, -7.5], 0)).toEqual([-1.5, 2]);

@@ -249,22 +249,29 @@ function renderNode(node: AnyNode, out: Emitter): void {
       }
       throw new EngineError('compile-error', `${node.operator} on this target is not supported.`, { span: spanOf(node) });
     }
+    case 'SwitchStatement':
+      // `case 1:` compares with ===, which never matches a traced 1: switch on the primal value.
+      renderWrapped(node, node.discriminant, 'caseValue', out);
+      return;
     default:
       if (TEST_POSITIONS.has(node.type) && node.test) {
-        renderWithTest(node, out);
+        renderWrapped(node, node.test, 'truthy', out);
         return;
       }
   }
   out.copy(node.start, node.end, childrenOf(node));
 }
 
-/** `if (t)`, `while (t)`, `t ? a : b`: the test goes through truthy() so a traced 0 is false. */
-function renderWithTest(node: AnyNode, out: Emitter): void {
+/**
+ * Renders `node` with one child passed through a runtime function: the test of `if (t)`, `while (t)`,
+ * `t ? a : b` through truthy() (a traced 0 is false), a switch's discriminant through caseValue().
+ */
+function renderWrapped(node: AnyNode, wrapped: AnyNode, fn: string, out: Emitter): void {
   let pos = node.start;
   for (const child of childrenOf(node)) {
     out.verbatim(pos, child.start);
-    if (child === node.test) {
-      out.text(runtime('truthy'));
+    if (child === wrapped) {
+      out.text(runtime(fn));
       operand(child, out);
       out.text(')');
     } else {

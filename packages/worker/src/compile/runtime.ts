@@ -119,6 +119,8 @@ export function createOperatorRuntime(backend: ArithmeticBackend) {
     sne: comparison((a, b) => a !== b),
     /** Truthiness of the primal value, so a traced 0 or NaN is false like the number it stands for. */
     truthy: (v: unknown): boolean => (typeof v === 'boolean' ? v : isEngine(v) ? Boolean(scalar(v)) : Boolean(v)),
+    /** A switch discriminant: the primal number of a traced scalar, anything else unchanged. */
+    caseValue: (v: unknown): unknown => (isEngine(v) ? scalar(v) : v),
     /** Postfix x++: the old value (as a number, like JS), after the assignment in the second argument ran. */
     first: (old: unknown, _assigned: unknown): unknown =>
       typeof old === 'number' || typeof old === 'bigint' || isEngine(old) ? old : Number(old),
