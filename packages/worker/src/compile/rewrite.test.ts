@@ -125,7 +125,7 @@ describe('plain JavaScript keeps its meaning', () => {
   });
 
   it('agrees with native evaluation on random arithmetic over plain numbers', () => {
-    const ops = ['+', '-', '*', '/', '%', '**', '<', '>=', '===', '!='];
+    const ops = ['+', '-', '*', '/', '%', '**', '<', '>=', '===', '!=', '&&', '||', '??'];
     const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
       e: fc.oneof(
         { depthSize: 'small' },
@@ -158,6 +158,16 @@ describe('differentiation through control flow and Math', () => {
   it('treats a traced 0 as false, like the number it stands for', () => {
     expect(valueAndPartial('x => (x[0] ? 10 : x[0] * 7)', [0], 0)).toEqual([0, 7]);
     expect(valueAndPartial('x => (!x[0] ? x[0] * 7 : 10)', [0], 0)).toEqual([0, 7]);
+  });
+
+  it('short-circuits && and || on the primal value, returning the operand', () => {
+    expect(valueAndPartial('x => x[0] && x[0] * 3', [0], 0)).toEqual([0, 1]);
+    expect(valueAndPartial('x => x[0] && x[0] * 3', [2], 0)).toEqual([6, 3]);
+    expect(valueAndPartial('x => x[0] || x[1] * 2', [0, 4], 1)).toEqual([8, 2]);
+    expect(valueAndPartial('x => x[0] || x[1] * 2', [5, 4], 0)).toEqual([5, 1]);
+    const lazy = compile('x => { let calls = 0; const f = () => ++calls; const r = [0 && f(), 1 || f(), 1 && f(), 0 || f()]; return [r, calls]; }');
+    expect(lazy.fn([])).toEqual([[0, 1, 1, 2], 2]);
+    expect(compile('function* g(x) { yield 1 && (yield x[0]); }\nx => [...g(x)]').fn([7])).toEqual([7, undefined]);
   });
 
   it('switches on the primal value of a traced scalar', () => {

@@ -249,6 +249,17 @@ function renderNode(node: AnyNode, out: Emitter): void {
       }
       throw new EngineError('compile-error', `${node.operator} on this target is not supported.`, { span: spanOf(node) });
     }
+    case 'LogicalExpression': {
+      // a && b, a || b: decide on the primal truthiness of a; b stays lazy in an arrow (same this/arguments).
+      if ((node.operator !== '&&' && node.operator !== '||') || containsYieldOrAwait(node.right)) break;
+      out.text(runtime(node.operator === '&&' ? 'and' : 'or'));
+      operand(node.left, out);
+      out.separator(node.left.end, node.right.start);
+      out.text('() => (');
+      renderNode(node.right, out);
+      out.text('))');
+      return;
+    }
     case 'SwitchStatement':
       // `case 1:` compares with ===, which never matches a traced 1: switch on the primal value.
       renderWrapped(node, node.discriminant, 'caseValue', out);
@@ -280,6 +291,12 @@ function renderWrapped(node: AnyNode, wrapped: AnyNode, fn: string, out: Emitter
     pos = child.end;
   }
   out.verbatim(pos, node.end);
+}
+
+/** `yield` and `await` cannot move into an arrow function. */
+function containsYieldOrAwait(node: AnyNode): boolean {
+  if (node.type === 'YieldExpression' || node.type === 'AwaitExpression') return true;
+  return childrenOf(node).some(containsYieldOrAwait);
 }
 
 /** `obj.key` or `obj[key]` as the two arguments `obj, key` of update(). */

@@ -95,6 +95,8 @@ export function createOperatorRuntime(backend: ArithmeticBackend) {
     typeof v === 'number' ? v - 1 : isEngine(v) ? backend.sub(v, 1) : typeof v === 'bigint' ? v - 1n : Number(v) - 1;
 
   const ops: Record<string, (a: unknown, b: unknown) => unknown> = { add, sub, mul, div, pow, mod, inc, dec };
+  /** Truthiness of the primal value, so a traced 0 or NaN is false like the number it stands for. */
+  const truthy = (v: unknown): boolean => (typeof v === 'boolean' ? v : isEngine(v) ? Boolean(scalar(v)) : Boolean(v));
 
   return {
     add,
@@ -117,8 +119,10 @@ export function createOperatorRuntime(backend: ArithmeticBackend) {
     ne: comparison((a, b) => a != b),
     seq: comparison((a, b) => a === b),
     sne: comparison((a, b) => a !== b),
-    /** Truthiness of the primal value, so a traced 0 or NaN is false like the number it stands for. */
-    truthy: (v: unknown): boolean => (typeof v === 'boolean' ? v : isEngine(v) ? Boolean(scalar(v)) : Boolean(v)),
+    truthy,
+    /** a && b with b as a thunk: short-circuits on the primal truthiness of a, returns an operand like JS. */
+    and: (a: unknown, b: () => unknown): unknown => (truthy(a) ? b() : a),
+    or: (a: unknown, b: () => unknown): unknown => (truthy(a) ? a : b()),
     /** A switch discriminant: the primal number of a traced scalar, anything else unchanged. */
     caseValue: (v: unknown): unknown => (isEngine(v) ? scalar(v) : v),
     /** Postfix x++: the old value (as a number, like JS), after the assignment in the second argument ran. */
