@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DescentResult } from '../runtime/descent-run.js';
 import { cleanup, mount, screenshot, shadowText, until } from './test-support.js';
 import type { WgDescentCell } from './wg-descent-cell.js';
+import type { WgJsCell } from './wg-js-cell.js';
 import type { WgLossCell } from './wg-loss-cell.js';
 import type { WgNotebook } from './wg-notebook.js';
 import type { WgPlotCell } from './wg-plot-cell.js';
@@ -83,6 +84,40 @@ describe('a loss that fails at the point', () => {
     expect(shadowText(cell, '[part=error]')).toMatch(/TypeError.*\(line 3, column \d+\)/);
     const marked = await until(() => cell.shadowRoot!.querySelector('wg-code-editor')!.shadowRoot!.querySelector('.cm-wg-error-line'));
     expect(marked.textContent).toContain('helper.value');
+  });
+});
+
+describe('a loss that reads other cells', () => {
+  it('gets their values as data, and the loss and the descent re-run when they change', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="target"><script type="text/plain">const target = [3, -1];</script></wg-js-cell>
+      <wg-loss-cell name="fit" point="0, 0" compact><script type="text/plain">x => (x[0] - target[0]) ** 2
+  + (x[1] - target[1]) ** 2 + weight.missing.value</script></wg-loss-cell>
+      <wg-js-cell><script type="text/plain">const weight = {};</script></wg-js-cell>
+      <wg-descent-cell name="toTarget" loss="fit"><script type="application/json">{"start": [0, 0], "steps": 300, "runs": [{"optimizer": "sgd", "lr": 0.1}]}</script></wg-descent-cell>
+    </wg-notebook>`);
+    const loss = root.querySelector('wg-loss-cell') as WgLossCell;
+    const descent = root.querySelector('wg-descent-cell') as WgDescentCell;
+    // weight.missing is undefined: the loss throws at the point, on the line the user wrote (2), not the worker's.
+    await until(() => shadowText(loss, '[part=error]'));
+    expect(shadowText(loss, '[part=error]')).toMatch(/line 2/);
+
+    loss.value = 'x => (x[0] - target[0]) ** 2 + (x[1] - target[1]) ** 2';
+    await until(() => shadowText(loss, '[data-testid=value]') === '10');
+    const first = await until(() => {
+      const result = finished(descent);
+      return result?.loss.source === loss.value ? result : undefined;
+    });
+    expect(lastPoint(first)[0]).toBeCloseTo(3, 4);
+    expect(lastPoint(first)[1]).toBeCloseTo(-1, 4);
+
+    (root.querySelector('#target') as WgJsCell).source = 'const target = new Float64Array([-2, 5]);';
+    const second = await until(() => {
+      const result = finished(descent);
+      return result && result !== first && result.loss !== first.loss ? result : undefined;
+    });
+    expect(lastPoint(second)[0]).toBeCloseTo(-2, 4);
+    expect(lastPoint(second)[1]).toBeCloseTo(5, 4);
   });
 });
 

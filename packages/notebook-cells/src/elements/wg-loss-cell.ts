@@ -2,6 +2,7 @@ import type { JacobianResult, TraceTable, TraceTables, ValueAndGradResult } from
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { formatNumber, inspect, inspectorStyles } from '../inspector/inspect.js';
+import { analyzeJavaScript } from '../runtime/analyze-javascript.js';
 import { CellError, describeError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
 import { isLossValue, type LossValue } from '../runtime/loss-value.js';
@@ -27,7 +28,8 @@ let lossIds = 0;
  * compiled in the engine's worker, and defined as `name` for other cells. Below the editor it shows
  * the value and gradient at `point`, the three trace tables of the notes (primal, tangent, adjoint;
  * switchable), and the Jacobian mode the engine chose with its explanation. Errors point at line and
- * column in the editor.
+ * column in the editor. A loss may read names other cells define (data, constants): they reach the
+ * worker as plain data, and the loss is recompiled when they change.
  *
  * ```html
  * <wg-loss-cell name="f" point="2, 5"><script type="text/plain">
@@ -152,16 +154,23 @@ export class WgLossCell extends WgCell {
     const source = this.source;
     const name = this.name;
     const id = `${name}-${++lossIds}`;
+    const inputs = notebookInputs(source);
     return {
-      inputs: [],
+      inputs,
       output: name,
-      run: async (_scope, { signal, invalidation }) => {
+      run: async (scope, { signal, invalidation }) => {
         const client = this.host.client;
-        await client.define(source, { id });
+        // Names from other cells reach the worker as constants declared before the loss.
+        const prelude = inputs.map((input) => `const ${input} = ${JSON.stringify(plainData(input, scope[input]))};\n`).join('');
+        try {
+          await client.define(prelude + source, { id });
+        } catch (error) {
+          throw shiftSpan(error, inputs.length);
+        }
         signal.throwIfAborted();
         // A redefined loss replaces this one in the worker.
         invalidation.then(() => client.forget(id).catch(() => {}));
-        return { kind: 'wengert-loss', name, source, id, client } satisfies LossValue;
+        return { kind: 'wengert-loss', name, source, id, client, lineOffset: inputs.length } satisfies LossValue;
       },
     };
   }
@@ -199,7 +208,7 @@ export class WgLossCell extends WgCell {
       ]);
       if (!signal.aborted) this.inspection = { point, valueAndGrad, traces, jacobian };
     } catch (error) {
-      if (!signal.aborted) this.inspection = { point, error };
+      if (!signal.aborted) this.inspection = { point, error: shiftSpan(error, loss.lineOffset) };
     }
   }
 
@@ -312,6 +321,44 @@ function renderTraceTable(table: TraceTable) {
         </tr>`;
       })}
     </table>`;
+}
+
+/** JavaScript's own globals, which the loss finds in the worker (page globals such as element ids do not count). */
+const WORKER_GLOBALS = new Set([
+  'Math', 'Number', 'Array', 'Object', 'JSON', 'Infinity', 'NaN', 'undefined', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+  'Boolean', 'String', 'Symbol', 'BigInt', 'Date', 'RegExp', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Promise', 'Error', 'TypeError',
+  'RangeError', 'Float64Array', 'Float32Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Uint8Array', 'Uint8ClampedArray',
+  'Uint16Array', 'Uint32Array', 'ArrayBuffer', 'DataView', 'Reflect', 'Proxy', 'console', 'globalThis', 'structuredClone',
+]);
+
+/**
+ * Names the loss reads from other cells: its free names that are not JavaScript globals. Source that does not parse reads nothing; the worker reports the error.
+ */
+function notebookInputs(source: string): string[] {
+  try {
+    return analyzeJavaScript(source).inputs.filter((input) => !WORKER_GLOBALS.has(input));
+  } catch {
+    return [];
+  }
+}
+
+/** A value another cell defined, as JSON-able data for the worker: numbers, arrays, typed arrays, plain objects. */
+function plainData(name: string, value: unknown): unknown {
+  const convert = (v: unknown): unknown => {
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' || v === null) return v;
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+    if (Array.isArray(v)) return v.map(convert);
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x)]));
+    throw new CellError('TypeError', `${name} is not plain data (numbers, arrays, objects), so the loss cannot use it in the worker.`);
+  };
+  return convert(value);
+}
+
+/** Moves an error's line back over the `lines` of prelude, so it points into the source the user wrote. */
+function shiftSpan(error: unknown, lines: number): unknown {
+  const span = (error as { span?: { line: number } } | null)?.span;
+  if (lines === 0 || !span) return error;
+  return Object.assign(error as object, { span: { ...span, line: span.line - lines } });
 }
 
 /** The message, with the line and column in the loss when the worker knows them. */

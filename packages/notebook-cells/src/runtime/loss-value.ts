@@ -11,6 +11,8 @@ export interface LossValue {
   readonly id: string;
   /** The client the loss lives in; descent and plot cells call it. */
   readonly client: EngineClient;
+  /** Lines the worker's copy has before `source` (constants from other cells); error lines are shifted back by it. */
+  readonly lineOffset: number;
 }
 
 export function isLossValue(value: unknown): value is LossValue {
