@@ -1,4 +1,5 @@
 import { EngineError } from './errors.js';
+import { gridPoint } from './grid.js';
 import type {
   DefinedFunction,
   DefineOptions,
@@ -22,7 +23,6 @@ import { inThreadTransport } from './transports/in-thread.js';
 import { nodeTransport } from './transports/node.js';
 import type { SpawnedEngine, Transport, TransportKind } from './transports/transport.js';
 import { webTransport } from './transports/web.js';
-import { gridPoint } from './grid.js';
 import type { WorkerApi, WorkerMethod } from './worker-api.js';
 
 export interface EngineClientOptions {

@@ -1,6 +1,5 @@
 import * as engine from '@wengert/engine';
-import type { CompiledLoss } from './compile/define.js';
-import { runLoss } from './compile/define.js';
+import { type CompiledLoss, runLoss } from './compile/define.js';
 import { toNumber } from './engine-backend.js';
 import { EngineError } from './errors.js';
 import type { DescendSpec, ProgressChunk, RunMessage, Trajectory } from './protocol.js';
