@@ -127,7 +127,7 @@ describe('a runaway loss', () => {
       x => { let s = 0; while (true) s += x[0]; return s; }
     </script></wg-loss-cell></wg-notebook>`);
     const notebook = root.querySelector('wg-notebook') as WgNotebook;
-    notebook.clientFactory = () => createEngineClient({ timeBudgetMs: 1500 });
+    notebook.clientFactory = () => createEngineClient({ timeBudgetMs: 4000 });
     const cell = root.querySelector('wg-loss-cell') as WgLossCell;
     // The loop never returns: the worker is terminated and respawned, and the call fails with a message.
     await until(() => shadowText(cell, '[part=error]'));
