@@ -47,6 +47,8 @@ export interface DescendOptions {
   signal?: AbortSignal;
   /** Called on the page with each batch of new points (at most ~60 per second); the worker never waits for it. */
   onProgress?: (chunk: ProgressChunk) => void;
+  /** This run's budget for going without progress (default: the client's timeBudgetMs). */
+  timeBudgetMs?: number;
 }
 
 export interface EngineClient {
@@ -199,6 +201,7 @@ class Client implements EngineClient {
     let doneTimer: ReturnType<typeof setTimeout> | undefined;
     let abortedByCaller = false;
     const control: CallControl<Trajectory> = {
+      budgetMs: options.timeBudgetMs,
       onKilled: (error) => {
         // Killed while stopping after our own abort: that is still a normal, aborted result.
         if (abortedByCaller && error.code === 'timeout') return { value: partial.build('aborted') };
@@ -354,13 +357,10 @@ class Client implements EngineClient {
         // Progress can still arrive after the reply (it travels on another port): never re-arm a settled call.
         if (settled || !engine.canTerminate) return;
         clearTimeout(watchdog);
+        const budget = control.budgetMs ?? this.timeBudgetMs;
         watchdog = setTimeout(
-          () =>
-            this.kill(
-              call,
-              new EngineError('timeout', `${method} ran longer than the time budget of ${this.timeBudgetMs} ms; the engine worker was restarted.`),
-            ),
-          this.timeBudgetMs,
+          () => this.kill(call, new EngineError('timeout', `${method} ran longer than the time budget of ${budget} ms; the engine worker was restarted.`)),
+          budget,
         );
       };
       control.heartbeat = arm;
@@ -384,6 +384,8 @@ type ReplyValue<M extends WorkerMethod> = Awaited<ReturnType<WorkerApi[M]>> exte
 
 /** Hooks a long call (descend) uses: the client fills heartbeat/kill, the call says how a kill settles it. */
 interface CallControl<T> {
+  /** Overrides the client's time budget for this call. */
+  budgetMs?: number | undefined;
   onKilled?: (error: EngineError) => { value: T } | { error: EngineError };
   heartbeat?: () => void;
   kill?: (error: EngineError) => void;

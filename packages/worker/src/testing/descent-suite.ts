@@ -178,6 +178,20 @@ export function runawayDescentSuite(kind: Exclude<TransportKind, 'in-thread'>): 
       expect(client.pendingCalls).toBe(0);
     });
 
+    it('honours a per-run time budget', async () => {
+      const patient = createEngineClient({ transport: kind });
+      try {
+        const f = await patient.define(STUCK);
+        const run = patient.descend({ fn: f, x0: [0], optimizer: { name: 'sgd', lr: 0.1 }, steps: 100 }, { timeBudgetMs: 2000 });
+        const error = await rejection(run);
+        expect(error.code).toBe('timeout');
+        expect(error.message).toMatch(/2000 ms/);
+        expect(await patient.evaluate(f, [1])).toBe(4);
+      } finally {
+        patient.dispose();
+      }
+    });
+
     it('resolves an abort of a stuck step with the partial trajectory after the grace period', async () => {
       const f = await client.define(STUCK);
       const controller = new AbortController();
