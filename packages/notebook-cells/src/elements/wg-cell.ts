@@ -97,6 +97,7 @@ export abstract class WgCell extends LitElement {
     }
     if (!definition) {
       host.graph.delete(this);
+      this.status = { state: 'pending' };
       return;
     }
     host.graph.define(this, definition, (status) => this.onStatus(status));

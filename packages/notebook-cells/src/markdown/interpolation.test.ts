@@ -17,5 +17,7 @@ describe('Markdown interpolation', () => {
   it('joins values back as text: numbers to 6 digits, arrays as lists', () => {
     const parts = splitInterpolations('f = ${a}, x = ${b}, n = ${c}');
     expect(joinInterpolations(parts, [Math.PI, new Float64Array([0.5, 2]), 3])).toBe('f = 3.14159, x = [0.5, 2], n = 3');
+    // Stale extra values (the source lost an expression) are not appended.
+    expect(joinInterpolations(splitInterpolations('no expressions'), [1, 2])).toBe('no expressions');
   });
 });

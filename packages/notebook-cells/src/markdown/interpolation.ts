@@ -45,7 +45,7 @@ function closingBrace(source: string, from: number): number {
 
 /** The Markdown with each expression replaced by its value as text (numbers to 6 significant digits). */
 export function joinInterpolations({ text }: Interpolated, values: readonly unknown[]): string {
-  return text.reduce((out, part, i) => out + part + (i < values.length ? valueText(values[i]) : ''), '');
+  return text.reduce((out, part, i) => out + part + (i < text.length - 1 ? valueText(values[i]) : ''), '');
 }
 
 function valueText(value: unknown): string {
