@@ -311,7 +311,8 @@ function renderTraceTable(table: TraceTable) {
   return html`<div class="title">${table.text.split('\n')[0]}</div>
     <table>
       ${rows.map((row, i) => {
-        const value = formatTree(row.value);
+        // A true minus sign, as in the engine's expressions and the notes.
+        const value = formatTree(row.value).replace(/-/g, '−');
         const withNumbers = row.expression && row.expression !== row.definition && row.expression !== formatTree(Number(row.expression)) ? `= ${row.expression}` : '';
         return html`<tr class=${i === firstOutput ? 'output' : ''}>
           <td class="lhs">${row.name}</td>
