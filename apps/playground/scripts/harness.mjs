@@ -11,7 +11,9 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 /** Runs `vite build` unless `dist/` is fresh enough for the caller (SKIP_BUILD=1). */
 export async function buildApp() {
   if (process.env.SKIP_BUILD === '1') return;
-  const child = spawn('pnpm', ['exec', 'vite', 'build', '--logLevel', 'error'], { cwd: APP_DIR, stdio: 'inherit' });
+  // vitest sets NODE_ENV=test, which would make Vite pick the development builds of lit and friends.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const child = spawn('pnpm', ['exec', 'vite', 'build', '--logLevel', 'error'], { cwd: APP_DIR, stdio: 'inherit', env });
   const [code] = await once(child, 'exit');
   if (code !== 0) throw new Error(`vite build exited with ${code}`);
 }

@@ -75,7 +75,8 @@ async function descentCellSlider(page) {
     const descent = document.querySelector('wg-descent-cell[name=bowlRuns]');
     const latencies = [];
     for (let i = 0; i < count; i++) {
-      const logLr = -2.5 + (1.2 * i) / (count - 1);
+      // The range input snaps to its step of 0.01, and the cell rounds η to 3 digits.
+      const logLr = Number((-2.5 + (1.2 * i) / (count - 1)).toFixed(2));
       const expected = Number((10 ** logLr).toPrecision(3));
       const slider = descent.shadowRoot.querySelector('input[type=range]');
       const plotted = new Promise((resolve) => {
