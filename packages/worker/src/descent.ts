@@ -106,8 +106,10 @@ export async function runDescent(loss: CompiledLoss, spec: DescendSpec, port?: M
  * check sees an abort in the middle of a chunk, without waiting for an event-loop turn.
  */
 function readSharedFlag(signal: AbortSignal, flag: Int32Array): void {
-  const own = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
-  Object.defineProperty(signal, 'aborted', { get: () => Atomics.load(flag, 0) === 1 || own.call(signal) });
+  // Read once per step: a closure flag and Atomics.load, no call into the native getter.
+  let aborted = false;
+  signal.addEventListener('abort', () => (aborted = true), { once: true });
+  Object.defineProperty(signal, 'aborted', { get: () => aborted || Atomics.load(flag, 0) === 1 });
 }
 
 /** Bad starting points and optimizer specs are the caller's mistake, not the loss's: say so before running. */
