@@ -137,6 +137,19 @@ a * 10</script></wg-js-cell>
     expect(getComputedStyle(shown).opacity).toBe('1');
   });
 
+  it('makes view(element) a live value: dependents re-run as the user changes the input', async () => {
+    const root = mount(`<wg-notebook>
+      <wg-js-cell id="slider"><script type="text/plain">const rate = view(Object.assign(document.createElement("input"), {type: "range", min: 0, max: 10, value: 3}));</script></wg-js-cell>
+      <wg-js-cell id="double"><script type="text/plain">rate * 2</script></wg-js-cell>
+    </wg-notebook>`);
+    const double = root.querySelector('#double') as WgJsCell;
+    await until(() => output(double) === '6');
+    const slider = await until(() => root.querySelector('#slider')!.shadowRoot!.querySelector('input'));
+    slider.focus();
+    await userEvent.keyboard('{ArrowRight}{ArrowRight}');
+    await until(() => output(double) === '10');
+  });
+
   it('shows a cycle as an error in each cell of the cycle', async () => {
     const root = mount(`<wg-notebook>
       <wg-js-cell id="x"><script type="text/plain">const x = y + 1;</script></wg-js-cell>

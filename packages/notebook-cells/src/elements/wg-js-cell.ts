@@ -5,6 +5,7 @@ import { analyzeJavaScript } from '../runtime/analyze-javascript.js';
 import { describeError } from '../runtime/cell-error.js';
 import type { CellDefinition } from '../runtime/cell-graph.js';
 import { importModule } from '../runtime/import-module.js';
+import { inputValues } from '../runtime/view.js';
 import { cellStyles, themeStyles } from './styles.js';
 import { WgCell } from './wg-cell.js';
 import './wg-code-editor.js';
@@ -20,7 +21,9 @@ interface JsCellValue {
  * JavaScript in the style of Observable's vanilla-JS cells: top-level declarations (`const`, `let`,
  * `function`, `class`, `import`) define names other cells can read, a cell re-runs when a name it
  * reads changes, and a final expression is displayed with an inspector (numbers, arrays, typed arrays,
- * Tensors, DOM nodes, errors). `display(value)` shows more values; `invalidation` is a promise that
+ * Tensors, DOM nodes, errors). `display(value)` shows more values; `const x = view(element)` shows
+ * an input and makes `x` its live value (any element with `.value` and `input` events, ours
+ * included), so cells that read `x` re-run as the user changes it; `invalidation` is a promise that
  * resolves when the cell is about to re-run; `client` is the notebook's engine client.
  * `import {grad} from "@wengert/engine"` (also `@wengert/worker`, `@wengert/optim-viz`) works in cells.
  *
@@ -75,7 +78,7 @@ export class WgJsCell extends WgCell {
 
   protected override definition(): CellDefinition {
     const analyzed = analyzeJavaScript(this.source);
-    const fn = new AsyncFunction(...analyzed.inputs, 'display', '__import__', analyzed.body);
+    const fn = new AsyncFunction(...analyzed.inputs, 'display', 'view', '__import__', analyzed.body);
     return {
       inputs: analyzed.inputs,
       outputs: analyzed.outputs,
@@ -92,7 +95,9 @@ export class WgJsCell extends WgCell {
           this.requestUpdate();
           return value;
         };
-        const result = (await fn(...analyzed.inputs.map((name) => scope[name]), display, importModule)) as JsCellValue;
+        // view(element) shows the element and gives its values as the user changes them (Observable's view).
+        const view = (element: EventTarget) => inputValues(display(element) as EventTarget);
+        const result = (await fn(...analyzed.inputs.map((name) => scope[name]), display, view, importModule)) as JsCellValue;
         if (version === this.displayedVersion) {
           this.displayed = shown;
           this.lastValue = result.display;

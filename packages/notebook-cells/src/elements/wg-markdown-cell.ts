@@ -81,11 +81,11 @@ export class WgMarkdownCell extends WgCell {
     const { expressions } = splitInterpolations(this.source);
     if (expressions.length === 0) return null;
     const analyzed = analyzeJavaScript(`[${expressions.map((e) => `(${e})`).join(',\n')}]`);
-    const fn = new AsyncFunction(...analyzed.inputs, 'display', '__import__', analyzed.body);
+    const fn = new AsyncFunction(...analyzed.inputs, 'display', 'view', '__import__', analyzed.body);
     return {
       inputs: analyzed.inputs,
       run: async (scope) => {
-        const { display } = (await fn(...analyzed.inputs.map((name) => scope[name]), () => {}, importModule)) as { display: unknown[] };
+        const { display } = (await fn(...analyzed.inputs.map((name) => scope[name]), () => {}, () => {}, importModule)) as { display: unknown[] };
         return display;
       },
     };

@@ -10,14 +10,14 @@ export interface AnalyzedJavaScript {
   outputs: string[];
   /** Whether the cell ends with an expression, whose value is displayed. */
   hasDisplay: boolean;
-  /** Body of an async function taking `inputs`, then `display` and `__import__`; it resolves to `{display, exports}`. */
+  /** Body of an async function taking `inputs`, then `display`, `view` and `__import__`; it resolves to `{display, exports}`. */
   body: string;
 }
 
 const PARSE_OPTIONS: Options = { ecmaVersion: 'latest', sourceType: 'module', locations: true, allowAwaitOutsideFunction: true };
 
 /** Names a cell may use without defining them; the cell runner passes them in itself. */
-const CELL_LOCALS = new Set(['display', '__import__', 'arguments']);
+const CELL_LOCALS = new Set(['display', 'view', '__import__', 'arguments']);
 
 // biome-ignore lint/suspicious/noExplicitAny: ESTree nodes are read field by field, as acorn produces them.
 type EsNode = Record<string, any>;

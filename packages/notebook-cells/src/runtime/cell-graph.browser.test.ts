@@ -7,11 +7,11 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 /** A JavaScript cell definition straight from source, as <wg-js-cell> builds it. */
 function jsCell(source: string): CellDefinition {
   const analyzed = analyzeJavaScript(source);
-  const fn = new AsyncFunction(...analyzed.inputs, 'display', '__import__', analyzed.body);
+  const fn = new AsyncFunction(...analyzed.inputs, 'display', 'view', '__import__', analyzed.body);
   return {
     inputs: analyzed.inputs,
     outputs: analyzed.outputs,
-    run: (scope) => fn(...analyzed.inputs.map((name) => scope[name]), () => {}, (s: string) => import(/* @vite-ignore */ s)),
+    run: (scope) => fn(...analyzed.inputs.map((name) => scope[name]), () => {}, () => {}, (s: string) => import(/* @vite-ignore */ s)),
   };
 }
 
