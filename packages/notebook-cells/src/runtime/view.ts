@@ -17,7 +17,7 @@ export async function* inputValues(element: EventTarget): AsyncGenerator<unknown
       if (!changed) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
       changed = false;
-      yield valueOf(element);
+      yield inputValue(element);
     }
   } finally {
     element.removeEventListener('input', onInput);
@@ -25,7 +25,7 @@ export async function* inputValues(element: EventTarget): AsyncGenerator<unknown
 }
 
 /** `.value`, read as Observable's inputs are: numbers from number and range inputs, `checked` from checkboxes. */
-function valueOf(element: EventTarget): unknown {
+function inputValue(element: EventTarget): unknown {
   if (element instanceof HTMLInputElement) {
     if (element.type === 'number' || element.type === 'range') return element.valueAsNumber;
     if (element.type === 'checkbox') return element.checked;
