@@ -18,8 +18,18 @@ export async function buildApp() {
   if (code !== 0) throw new Error(`vite build exited with ${code}`);
 }
 
-/** `vite preview` on a free port; resolves once it answers, with its URL and a stop function. */
-export async function startPreview(port = 4300 + Math.floor(Math.random() * 500)) {
+/** `vite preview` on a free port (a few tries); resolves once it answers, with its URL and a stop function. */
+export async function startPreview(port) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startPreviewOn(port ?? 4300 + Math.floor(Math.random() * 500));
+    } catch (error) {
+      if (port !== undefined || attempt === 2) throw error;
+    }
+  }
+}
+
+async function startPreviewOn(port) {
   const child = spawn('pnpm', ['exec', 'vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
     cwd: APP_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,7 +47,10 @@ export async function startPreview(port = 4300 + Math.floor(Math.random() * 500)
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`vite preview did not start:\n${output}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      if (child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+      throw new Error(`vite preview did not start:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {

@@ -187,6 +187,29 @@ describe('authoring', () => {
   });
 });
 
+describe('your own notebooks', () => {
+  it('New starts an autosaved notebook of your own; Run all runs it again; it is listed in the sidebar', async () => {
+    const { page, errors } = await openPage(browser, `${server.url}#gallery/02-evaluation-trace`);
+    await page.locator('[data-action=new]').click();
+    await page.waitForURL(/#local\/\d+$/);
+    await page.locator('.title-input').fill('My descent');
+    await page.locator('.title-input').press('Enter');
+    await descentDone(page);
+    const saved = page.locator('.sidebar .saved a', { hasText: 'My descent' });
+    await saved.waitFor();
+    await page.locator('.toolbar [data-action=run-all]').click();
+    await descentDone(page);
+    expect(await lossValue(page)).toBeCloseTo(Math.sin(1) * Math.cos(1) + 0.2, 4);
+    // Away to the gallery and back through the sidebar: the same notebook, title included.
+    await page.locator('.sidebar a[data-slug="01-derivatives"]').click();
+    await page.locator('.sidebar a[data-slug="01-derivatives"][aria-current=page]').waitFor();
+    await saved.click();
+    await expect.poll(() => page.locator('.title-input').inputValue()).toBe('My descent');
+    expect(await kinds(page)).toEqual(['markdown', 'loss', 'descent', 'plot']);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('files and links', () => {
   it('saves a notebook as .html and opens it again (in safe preview), identical', async () => {
     const { page, errors } = await openPage(browser, `${server.url}#gallery/02-evaluation-trace`);
