@@ -1,45 +1,56 @@
 import type { ProgressChunk, StopReason, Trajectory } from './protocol.js';
 
-/** Collects streamed chunks on the page, so a killed or aborted run still returns what it computed. */
+/**
+ * Keeps the streamed chunks on the page, so a killed or aborted run still returns what it computed.
+ * Each chunk is copied whole (the caller may transfer or reuse its arrays) and joined only when a
+ * partial trajectory is needed.
+ */
 export class TrajectoryBuilder {
-  private n = 0;
-  private points: number[] = [];
-  private losses: number[] = [];
-  private gradNorms: number[] = [];
-  private stepSizes: number[] = [];
+  private readonly chunks: ProgressChunk[] = [];
+  private count = 0;
 
-  constructor(private readonly x0: readonly number[]) {
-    this.n = x0.length;
-  }
+  constructor(private readonly x0: readonly number[]) {}
 
   push(chunk: ProgressChunk): void {
-    this.n = chunk.n;
-    // Chunks arrive in order and never overlap; keep only the rows we do not have yet.
-    const skip = Math.max(0, this.losses.length - chunk.from);
-    for (let i = skip; i < chunk.count; i++) {
-      this.losses.push(chunk.losses[i]!);
-      this.gradNorms.push(chunk.gradNorms[i]!);
-      for (let j = 0; j < chunk.n; j++) this.points.push(chunk.points[i * chunk.n + j]!);
-    }
-    for (const s of chunk.stepSizes) this.stepSizes.push(s);
+    // Chunks arrive in order and never overlap; ignore any repeat.
+    if (chunk.from + chunk.count <= this.count && chunk.stepSizes.length === 0) return;
+    this.chunks.push({
+      ...chunk,
+      points: chunk.points.slice(),
+      losses: chunk.losses.slice(),
+      gradNorms: chunk.gradNorms.slice(),
+      stepSizes: chunk.stepSizes.slice(),
+    });
+    this.count = Math.max(this.count, chunk.from + chunk.count);
   }
 
   get length(): number {
-    return this.losses.length;
+    return this.count;
   }
 
   build(stopReason: StopReason): Trajectory {
-    const count = this.losses.length;
-    const points = Float64Array.from(this.points);
+    const n = this.chunks[0]?.n ?? this.x0.length;
+    const count = this.count;
+    const points = new Float64Array(count * n);
+    const losses = new Float64Array(count);
+    const gradNorms = new Float64Array(count);
+    const stepSizes: number[] = [];
+    for (const c of this.chunks) {
+      points.set(c.points.subarray(0, c.count * n), c.from * n);
+      losses.set(c.losses.subarray(0, c.count), c.from);
+      gradNorms.set(c.gradNorms.subarray(0, c.count), c.from);
+      for (const s of c.stepSizes) stepSizes.push(s);
+    }
+    const steps = Math.max(0, count - 1);
     return {
-      n: this.n,
-      steps: Math.max(0, count - 1),
+      n,
+      steps,
       points,
-      losses: Float64Array.from(this.losses),
-      gradNorms: Float64Array.from(this.gradNorms),
-      stepSizes: Float64Array.from(this.stepSizes.slice(0, Math.max(0, count - 1))),
+      losses,
+      gradNorms,
+      stepSizes: Float64Array.from(stepSizes.slice(0, steps)),
       stopReason,
-      x: count > 0 ? Array.from(points.subarray((count - 1) * this.n, count * this.n)) : [...this.x0],
+      x: count > 0 ? Array.from(points.subarray((count - 1) * n, count * n)) : [...this.x0],
     };
   }
 }
