@@ -1,3 +1,5 @@
+import type { Trajectory } from './protocol.js';
+
 /** Where in the loss source an error happened: 1-based line, 0-based column (ESTree convention). */
 export interface SourceSpan {
   line: number;
@@ -48,7 +50,8 @@ export class EngineError extends Error {
   readonly span?: SourceSpan;
   readonly functionId?: string;
   readonly engineCode?: string;
-  partial?: unknown;
+  /** For descents that were killed or aborted: the trajectory streamed so far. */
+  partial?: Trajectory;
 
   constructor(code: EngineErrorCode, message: string, details: Omit<SerializedEngineError, 'code' | 'message'> = {}) {
     super(message);
