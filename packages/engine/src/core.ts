@@ -15,8 +15,12 @@ export abstract class Trace {
     this.level = level;
   }
   abstract process(prim: AnyPrimitive, args: readonly Value[], params: unknown): Value;
-  /** Called when the program reads one of this trace's values as plain data (control flow, display). */
-  read?(tracer: Tracer): void;
+  /** How often JS coerced one of this trace's values to a number (`x * y`, `x > 0`, `Math.sin(x)`). */
+  coercions = 0;
+  /** Called when the program reads a value as plain data; `coerced` when JS did it implicitly. */
+  read(_tracer: Tracer, coerced: boolean): void {
+    if (coerced) this.coercions++;
+  }
 }
 
 export abstract class Tracer {
@@ -39,7 +43,7 @@ export abstract class Tracer {
   }
   /** JS arithmetic on a tracer reads its plain value, so `if (x > 0)` follows the numbers (AD is blind to control flow). */
   valueOf(): number {
-    const p = readPrimal(this);
+    const p = readPrimal(this, true);
     return typeof p === 'number' ? p : p.item();
   }
   toString(): string {
@@ -81,9 +85,9 @@ export function dtypeOf(x: Value): DType {
 }
 
 /** The plain value under any tracers, telling each trace that its value was read as data. */
-export function readPrimal(x: Value): Raw {
+export function readPrimal(x: Value, coerced = false): Raw {
   while (x instanceof Tracer) {
-    x.trace.read?.(x);
+    x.trace.read(x, coerced);
     x = x.primal;
   }
   return x;

@@ -65,7 +65,8 @@ class StagingTrace extends Trace {
     return new StagedTracer(this, out, index);
   }
 
-  override read(tracer: Tracer): void {
+  override read(tracer: Tracer, coerced: boolean): void {
+    super.read(tracer, coerced);
     if (tracer instanceof StagedTracer && tracer.trace === this)
       this.guards.push({ after: this.steps.length, index: tracer.index, value: tracer.primal });
   }

@@ -184,3 +184,18 @@ describe('regressions', () => {
     expect(grad(f, { argnums: [0, 1] })(1, 2)).toEqual([3, 4]);
   });
 });
+
+describe('derivatives lost to JS operators are refused, not returned as zero', () => {
+  test('x * x * x on a traced x: grad, jvp and jacobian say what went wrong', () => {
+    const cube = (x: Value) => (x as unknown as number) * (x as unknown as number) * (x as unknown as number);
+    expect(() => grad(cube)(2)).toThrow(/JS operators/);
+    expect(() => jvp(cube, [2], [1])).toThrow(/JS operators/);
+    expect(() => jacrev((v: Value) => [cube(v)])(2)).toThrow(/JS operators/);
+    expect(() => jacfwd((v: Value) => [cube(v)])(2)).toThrow(/JS operators/);
+  });
+  test('control flow on traced values is fine when the output is differentiated through engine ops', () => {
+    const f = (x: Value) => ((x as unknown as number) > 0 ? mul(x, x) : mul(-1, x));
+    expect(grad(f)(3)).toBe(6);
+    expect(grad(f)(-3)).toBe(-1);
+  });
+});

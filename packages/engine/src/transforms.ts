@@ -1,6 +1,6 @@
 // The transformations, JAX semantics in camelCase. Each call creates its own trace (its own tag), so
 // any nesting is safe. Reverse mode records a tape once; forward mode carries tangents (batched in vector mode).
-import { bind, dtypeOf, enterLevel, exitTrace, rawPrimal, readPrimal, shapeOf, Tracer, type Value, withTrace } from './core.js';
+import { bind, dtypeOf, enterLevel, exitTrace, rawPrimal, readPrimal, shapeOf, type Trace, Tracer, type Value, withTrace } from './core.js';
 import { DomainError, NotDifferentiableError, ShapeError } from './errors.js';
 import { JvpTrace, JvpTracer } from './jvp.js';
 import { castRaw, type Raw } from './kernels.js';
@@ -47,6 +47,20 @@ function finishCotangent(primal: Value, ct: Value | null): Value {
 
 /** Zeros of shape [k, ...shape of x] in x's dtype: the block of an input or output no derivative reached. */
 const zeroBlock = (k: number, x: Value): Tensor => full([k, ...shapeOf(x)], 0, { dtype: dtypeOf(x) });
+
+/**
+ * JS has no operator overloading: `x * x` on a traced x multiplies plain numbers and the derivative is
+ * lost. When nothing the function returns depends on its inputs through engine ops, yet it read traced
+ * values as plain numbers, say so instead of returning a silent zero.
+ */
+function refuseLostDerivative(op: string, trace: Trace, dependsOnInputs: boolean): void {
+  if (dependsOnInputs || trace.coercions === 0) return;
+  throw new NotDifferentiableError(
+    op,
+    'the output does not depend on the inputs through engine ops, but the function used traced values as plain numbers ' +
+      '(JS operators and Math.* drop derivatives: write mul(x, y), add(x, y), sin(x)… instead of x * y, x + y, Math.sin(x))',
+  );
+}
 
 /** Replaces this trace's tracers in an output tree by their primals. */
 function stripOwn(x: unknown, own: (v: Tracer) => boolean, unwrap: (v: Tracer) => Value): unknown {
@@ -130,7 +144,9 @@ export function valueAndGrad(f: Fn, options: GradOptions = {}) {
         const shape = shapeOf(out);
         if (shape.length !== 0)
           throw new NotDifferentiableError('grad', `grad needs a scalar output, got shape [${shape.join(', ')}]; use jacobian, jacrev or vjp for non-scalar outputs`);
-        if (out instanceof RevTracer && out.trace === trace) trace.backward([[out, 1]], 0);
+        const traced = out instanceof RevTracer && out.trace === trace;
+        refuseLostDerivative('grad', trace, traced);
+        if (traced) trace.backward([[out, 1]], 0);
         const grads = rec.args.map(({ def, leaves, tracers }) =>
           treeUnflatten(
             def,
@@ -219,6 +235,7 @@ export function jvp(f: Fn, primals: readonly unknown[], tangents: readonly unkno
       const out = f(...args);
       const { leaves, def } = treeFlatten(out);
       const isOwn = (v: Value): v is JvpTracer => v instanceof JvpTracer && v.trace === trace;
+      refuseLostDerivative('jvp', trace, leaves.some(isOwn));
       return [
         treeUnflatten(
           def,
@@ -315,6 +332,7 @@ export function jacfwd(f: Fn, options: JacobianOptions = {}) {
           );
         }
         const { leaves: outs } = treeFlatten(f(...callArgs));
+        refuseLostDerivative('jacfwd', trace, outs.some((v) => v instanceof JvpTracer && v.trace === trace));
         const tangents = outs.map((v) => (v instanceof JvpTracer && v.trace === trace ? v.tangent : zeroBlock(n, v)));
         return transpose(joinBatched(tangents, n));
       },
@@ -333,8 +351,13 @@ export function jacrev(f: Fn, options: JacobianOptions = {}) {
   };
 }
 
+function ownsAnyOutput(rec: Recorded): boolean {
+  return rec.outLeaves.some((v) => v instanceof RevTracer && v.trace === rec.trace);
+}
+
 function reverseJacobian(rec: Recorded): Value {
   const { trace } = rec;
+  refuseLostDerivative('jacobian', trace, ownsAnyOutput(rec));
   const { n: m, seeds } = basisSeeds(rec.outLeaves);
   const pairs: [RevTracer, Value][] = [];
   rec.outLeaves.forEach((leaf, i) => {
@@ -348,6 +371,7 @@ function reverseJacobian(rec: Recorded): Value {
 
 function forwardJacobian(rec: Recorded): Value {
   const { trace } = rec;
+  refuseLostDerivative('jacobian', trace, ownsAnyOutput(rec));
   const inputs = rec.args.flatMap(({ tracers }) => tracers);
   const { n, seeds } = basisSeeds(inputs.map((t) => t.primal));
   inputs.forEach((t, j) => {
