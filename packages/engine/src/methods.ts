@@ -85,17 +85,20 @@ const unaryNames = [
 ] as const;
 const withArgs = ['sum', 'mean', 'max', 'min', 'prod', 'logsumexp', 'softmax', 'reshape', 'transpose', 'broadcastTo', 'slice'] as const;
 
+// A plain object of the ops (not the module namespace) to look methods up by name.
+const table = { ...ops } as unknown as Record<string, (x: Value, ...a: unknown[]) => Value>;
+
 for (const proto of [Tensor.prototype, Tracer.prototype] as unknown as Record<string, unknown>[]) {
   for (const name of binaryNames)
     proto[name] = function (this: Value, b: ValueLike) {
-      return ops[name](this, b);
+      return table[name]!(this, b);
     };
   for (const name of unaryNames)
     proto[name] = function (this: Value) {
-      return ops[name](this);
+      return table[name]!(this);
     };
   for (const name of withArgs)
     proto[name] = function (this: Value, ...args: unknown[]) {
-      return (ops[name] as (x: Value, ...a: unknown[]) => Value)(this, ...args);
+      return table[name]!(this, ...args);
     };
 }
