@@ -374,7 +374,13 @@ class Client implements EngineClient {
           const r = reply as Reply<ReplyValue<M>>;
           settle(r.ok ? { value: r.value } : { error: EngineError.fromJSON(r.error) });
         },
-        (error: unknown) => settle({ error: new EngineError('worker-crashed', `The engine worker failed: ${String(error)}`) }),
+        (error: unknown) =>
+          settle({
+            error:
+              (error as { name?: string })?.name === 'DataCloneError'
+                ? new EngineError('invalid-argument', `Arguments must be plain data (numbers, arrays, objects): ${(error as Error).message}`)
+                : new EngineError('worker-crashed', `The engine worker failed: ${String(error)}`),
+          }),
       );
     });
   }

@@ -216,6 +216,15 @@ export function runawaySuite(kind: Exclude<TransportKind, 'in-thread'>): void {
       expect(c.pendingCalls).toBe(0);
     });
 
+    it('rejects arguments that cannot be sent to a worker as invalid, without a restart', async () => {
+      const f = await c.define('x => x.length');
+      const restarts = c.restarts;
+      const error = await rejection(c.evaluate(f, [() => 1] as never));
+      expect(error.code).toBe('invalid-argument');
+      expect(c.restarts).toBe(restarts);
+      expect(await c.evaluate(f, [1, 2, 3])).toBe(3);
+    });
+
     it('stops a runaway top level in define, which then stays undefined', async () => {
       const error = await rejection(c.define('let n = 0;\nwhile (true) { n++; }\nx => x[0]', { id: 'never' }));
       expect(error.code).toBe('timeout');
