@@ -8,6 +8,13 @@ export default defineConfig({
     target: 'es2022',
     // plotly.js alone is ~4.7 MB minified; it is loaded lazily by the first figure.
     chunkSizeWarningLimit: 6000,
+    rolldownOptions: {
+      checks: {
+        // Build diagnostics, not problems: timing reports, and notebook-cells' import() of packages the app also imports statically.
+        bundlerTimings: false,
+        ineffectiveDynamicImport: false,
+      },
+    },
   },
   preview: { host: '127.0.0.1', port: 5173, strictPort: true },
   server: { host: '127.0.0.1', port: 5173 },
