@@ -225,6 +225,15 @@ export function runawaySuite(kind: Exclude<TransportKind, 'in-thread'>): void {
       expect(await c.evaluate(f, [1, 2, 3])).toBe(3);
     });
 
+    it('survives errors that loss code throws later on its own (timers, promises)', async () => {
+      const f = await c.define('x => { setTimeout(() => { throw new Error("late"); }); Promise.reject(new Error("later")); return x[0]; }');
+      const restarts = c.restarts;
+      expect(await c.evaluate(f, [5])).toBe(5);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await c.evaluate(f, [6])).toBe(6);
+      expect(c.restarts).toBe(restarts);
+    });
+
     it('stops a runaway top level in define, which then stays undefined', async () => {
       const error = await rejection(c.define('let n = 0;\nwhile (true) { n++; }\nx => x[0]', { id: 'never' }));
       expect(error.code).toBe('timeout');
