@@ -16,6 +16,7 @@ export default defineConfig({
       },
     },
   },
-  preview: { host: '127.0.0.1', port: 5173, strictPort: true },
+  // If 5173 is taken, the next free port is used, and printed.
+  preview: { host: '127.0.0.1', port: 5173 },
   server: { host: '127.0.0.1', port: 5173 },
 });
