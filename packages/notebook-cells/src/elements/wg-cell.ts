@@ -72,6 +72,29 @@ export abstract class WgCell extends LitElement {
     }
   }
 
+  private editTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Shift+Enter in the editor: run the edit now instead of after the pause. */
+  protected onRunKey(event: CustomEvent<{ value: string }>): void {
+    event.stopPropagation();
+    clearTimeout(this.editTimer);
+    if (event.detail.value !== this.source) {
+      this.source = event.detail.value;
+      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    } else this.redefine();
+  }
+
+  /** An edit in the cell's code editor: applied (and announced as user input) after a short pause. */
+  protected onEdit(event: Event): void {
+    event.stopPropagation();
+    const source = (event.target as HTMLElement & { value: string }).value;
+    clearTimeout(this.editTimer);
+    this.editTimer = setTimeout(() => {
+      this.source = source;
+      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    }, 300);
+  }
+
   /** Whether the cell's notebook is in safe preview: the source is shown, nothing runs. */
   protected get previewing(): boolean {
     return !!this.notebook?.paused;

@@ -129,27 +129,6 @@ export class WgJsCell extends WgCell {
     }
   }
 
-  private editTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** Shift+Enter in the editor: run the edit now instead of after the pause. */
-  private onRunKey(event: CustomEvent<{ value: string }>): void {
-    event.stopPropagation();
-    clearTimeout(this.editTimer);
-    if (event.detail.value !== this.source) {
-      this.source = event.detail.value;
-      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    } else this.redefine();
-  }
-
-  private onEdit(event: Event): void {
-    event.stopPropagation();
-    const source = (event.target as HTMLElement & { value: string }).value;
-    clearTimeout(this.editTimer);
-    this.editTimer = setTimeout(() => {
-      this.source = source;
-      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    }, 300);
-  }
 }
 
 // Guarded: a page that loads the package twice (a CDN copy and a bundled one) must not throw.

@@ -144,8 +144,6 @@ export class WgLossCell extends WgCell {
 
   @state() private inspection?: Inspection;
   private inspectController?: AbortController;
-  private editTimer: ReturnType<typeof setTimeout> | undefined;
-
   protected override definitionChanged(changed: PropertyValues): boolean {
     return changed.has('source') || changed.has('name');
   }
@@ -273,25 +271,6 @@ export class WgLossCell extends WgCell {
     this.table = kind;
   }
 
-  /** Shift+Enter in the editor: run the edit now instead of after the pause. */
-  private onRunKey(event: CustomEvent<{ value: string }>): void {
-    event.stopPropagation();
-    clearTimeout(this.editTimer);
-    if (event.detail.value !== this.source) {
-      this.source = event.detail.value;
-      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    } else this.redefine();
-  }
-
-  private onEdit(event: Event): void {
-    event.stopPropagation();
-    const source = (event.target as HTMLElement & { value: string }).value;
-    clearTimeout(this.editTimer);
-    this.editTimer = setTimeout(() => {
-      this.source = source;
-      this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-    }, 300);
-  }
 
   private onPoint(event: Event): void {
     event.stopPropagation();
