@@ -312,3 +312,32 @@ describe('contourFigure', () => {
     expect(paper()).toBe('rgb(13, 17, 23)');
   });
 });
+
+describe('contourFigure transient updates (slider scrubbing)', () => {
+  test('show the new runs at once, then settle with a full redraw', async () => {
+    const figure = await draw(makeContainer());
+    const graph = figure.element as Graph;
+    const moved = [
+      descend('gd η=1.5e-3', rosenbrock, rosenbrockGrad, [-1.5, 2], 1.5e-3, 2000),
+      descend('gd η=1e-3', rosenbrock, rosenbrockGrad, [1.5, 0], 1e-3, 2000),
+      descend('gd η=8e-4, 120 steps', rosenbrock, rosenbrockGrad, [0, 2], 8e-4, 120),
+    ];
+    await figure.update({ trajectories: moved }, { transient: true });
+    expect(Array.from(graph.data[1]!.x).slice(0, 3)).toEqual(Array.from(moved[0]!.points.filter((_, i) => i % 2 === 0)).slice(0, 3));
+    expect(graph.data[1]!.x.length).toBe(moved[0]!.points.length / 2);
+    // Once updates pause, a full redraw settles everything (hover data, marker modes, ranges).
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await nextFrames();
+    expect(graph.data.length).toBe(1 + 3 * moved.length);
+    expect(Array.from(graph.data[4]!.x)[0]).toBeCloseTo(1.5, 12);
+    expect(markerOf(graph, 3 * 1 + 1)).toBeTruthy();
+  });
+
+  test('a transient update that changes which runs exist falls back to a full redraw', async () => {
+    const figure = await draw(makeContainer());
+    const graph = figure.element as Graph;
+    await figure.update({ trajectories: rosenbrockRuns().slice(0, 1) }, { transient: true });
+    expect(graph.data.length).toBe(1 + 3);
+    expect(graph.querySelectorAll('.scatterlayer .trace').length).toBe(3);
+  });
+});

@@ -28,8 +28,12 @@ export interface ContourOptions extends FigureOptions {
 export type ContourUpdate = Partial<Pick<ContourOptions, 'grid' | 'trajectories' | 'zScale' | 'levels' | 'title'>>;
 
 export interface ContourFigure extends Figure {
-  /** Replaces the given fields and redraws; the user's zoom is kept. */
-  update(patch: ContourUpdate): Promise<void>;
+  /**
+   * Replaces the given fields and redraws; the user's zoom is kept. With `{transient: true}`, an update
+   * that only replaces trajectories (same runs by name) redraws just their lines, without recomputing the
+   * contour, and settles with a full redraw 250 ms after the last one: for dragging a slider.
+   */
+  update(patch: ContourUpdate, options?: { transient?: boolean }): Promise<void>;
   /** Appends points to the run `name` (created if new) and redraws; the user's zoom is kept. */
   extend(name: string, chunk: TrajectoryChunk): Promise<void>;
   /** Calls `listener` with the data coordinates of every click in the plot area. Returns an unsubscribe. */
@@ -133,9 +137,19 @@ export async function contourFigure(container: HTMLElement, options: ContourOpti
       clickListeners.clear();
       mounted.dispose();
     },
-    update(patch) {
+    update(patch, options) {
+      const names = () => runs.runs.map((run) => `${run.name}:${run.count > 0}`).join('\u0000');
+      const before = names();
       if (patch.trajectories) runs.set(patch.trajectories);
       Object.assign(state, patch);
+      const onlyRuns = Object.keys(patch).every((key) => key === 'trajectories');
+      if (options?.transient && onlyRuns && before === names()) {
+        const data = runs.runs.flatMap((run) => runTraces2d(run, mounted.theme));
+        return mounted.transientUpdate(
+          data,
+          data.map((_, i) => i + 1),
+        );
+      }
       return mounted.render();
     },
     extend(name, chunk) {

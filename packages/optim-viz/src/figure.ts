@@ -41,7 +41,16 @@ export interface MountedFigure extends Figure {
   readonly disposed: boolean;
   /** Redraws from the current state; calls made while a draw is queued share that draw. */
   render(): Promise<void>;
+  /**
+   * Replaces the data of the given traces without recomputing the others (plotly.animate without
+   * redraw), then settles with a full redraw once updates pause. For scrubbing: a filled contour takes
+   * plotly far longer to recompute than the lines drawn over it.
+   */
+  transientUpdate(data: Data[], traces: number[]): Promise<void>;
 }
+
+/** A full redraw follows the last transient update after this pause (hover data, axis ranges, marker modes). */
+const SETTLE_MS = 250;
 
 const CONFIG: Partial<Config> = {
   displaylogo: false,
@@ -90,7 +99,21 @@ export async function mountFigure(
     if (root instanceof ShadowRoot) adoptPlotlyStyles(root);
   };
 
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const transientUpdate = (data: Data[], traces: number[]): Promise<void> => {
+    if (!drawn) return render();
+    const next = tail.then(async () => {
+      if (disposed) return;
+      await plotly.animate(element, { data, traces }, { transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
+    });
+    tail = next.catch(() => {});
+    clearTimeout(settle);
+    settle = setTimeout(() => void render(), SETTLE_MS);
+    return next;
+  };
+
   const render = () => {
+    clearTimeout(settle);
     if (queued) return queued;
     const next = tail.then(() => {
       queued = null;
@@ -124,6 +147,7 @@ export async function mountFigure(
   const dispose = () => {
     if (disposed) return;
     disposed = true;
+    clearTimeout(settle);
     resizeObserver.disconnect();
     colorScheme.removeEventListener('change', onSchemeChange);
     options.signal?.removeEventListener('abort', dispose);
@@ -141,6 +165,7 @@ export async function mountFigure(
       return disposed;
     },
     render,
+    transientUpdate,
     refreshTheme,
     dispose,
   };
