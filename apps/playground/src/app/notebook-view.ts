@@ -16,7 +16,7 @@ const OWN_EDITOR_LANGUAGE: Partial<Record<CellKind, 'markdown' | 'json'>> = { ma
 interface Shell {
   id: number;
   element: HTMLElement;
-  cell: HTMLElement & { source: string };
+  cell: HTMLElement & { source: string; run?(): void };
   editor?: WgCodeEditor;
 }
 
@@ -139,11 +139,8 @@ export class NotebookView {
       shell.cell.source = live;
       return;
     }
-    // Same source: define the cell again, which runs it and its dependents. Descent cells have a public
-    // run(); the others only the protected redefine() of WgCell (a public run() is asked of notebook-cells).
-    const runnable = shell.cell as HTMLElement & { run?: () => void; redefine?: () => void };
-    if (typeof runnable.run === 'function') runnable.run();
-    else runnable.redefine?.();
+    // Same source: run the cell again, which re-runs its dependents (a descent cell starts its descent).
+    shell.cell.run?.(); // cells of a kind we do not know (kept as source) have nothing to run
   }
 
   /** Runs the whole notebook again from scratch. */

@@ -109,6 +109,11 @@ export abstract class WgCell extends LitElement {
   protected abstract definition(): CellDefinition | null;
 
   /** Puts the cell's current definition into the graph (after an edit, or a settings change). */
+  /** Runs the cell again from its current source, and through the graph its dependents. */
+  run(): void {
+    this.redefine();
+  }
+
   protected redefine(): void {
     const host = this.joined;
     if (!host) return;

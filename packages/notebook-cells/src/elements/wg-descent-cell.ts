@@ -175,7 +175,7 @@ export class WgDescentCell extends WgCell {
   }
 
   /** Re-runs with the current settings. */
-  run(): void {
+  override run(): void {
     this.stopController?.abort();
     this.redefine();
   }
