@@ -19,6 +19,7 @@ export { type PlotRange, WgPlotCell } from './elements/wg-plot-cell.js';
 export { CELL_TAGS, cellElementsFromFile, fileFromCellElements } from './format/cell-elements.js';
 export { CELL_TYPES, type NotebookCellSpec, type NotebookFile, nextCellId, parseNotebook, serializeNotebook } from './format/notebook-file.js';
 export { inspect, inspectorStyles } from './inspector/inspect.js';
+export { numbersTable } from './inspector/numbers-table.js';
 export { renderMarkdown } from './markdown/render-markdown.js';
 export { analyzeJavaScript, type AnalyzedJavaScript } from './runtime/analyze-javascript.js';
 export { CellError, type SourceSpan } from './runtime/cell-error.js';
