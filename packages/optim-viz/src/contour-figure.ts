@@ -1,6 +1,6 @@
 import type { Data, PlotMouseEvent } from 'plotly.js-dist';
 import { withAlpha } from './color.js';
-import { type Figure, type FigureOptions, mountFigure } from './figure.js';
+import { type Figure, type FigureOptions, mountFigure, runsFigureHandle } from './figure.js';
 import { axisLayout, baseLayout } from './layout.js';
 import { runTraces2d } from './run-traces.js';
 import { escapeLabel, RunStore } from './runs.js';
@@ -125,19 +125,13 @@ export async function contourFigure(container: HTMLElement, options: ContourOpti
     for (const listener of clickListeners) listener({ x, y });
   });
 
-  return {
-    get element() {
-      return mounted.element;
-    },
-    get theme() {
-      return mounted.theme;
-    },
-    refreshTheme: mounted.refreshTheme,
+  const handle = runsFigureHandle(mounted, state, runs);
+  return Object.assign(handle, {
     dispose() {
       clickListeners.clear();
       mounted.dispose();
     },
-    update(patch, options) {
+    update(patch: ContourUpdate, options?: { transient?: boolean }) {
       const names = () => runs.runs.map((run) => `${run.name}:${run.count > 0}`).join('\u0000');
       const before = names();
       if (patch.trajectories) runs.set(patch.trajectories);
@@ -152,13 +146,9 @@ export async function contourFigure(container: HTMLElement, options: ContourOpti
       }
       return mounted.render();
     },
-    extend(name, chunk) {
-      runs.extend(name, chunk);
-      return mounted.render();
-    },
-    onClick(listener) {
+    onClick(listener: (point: DataPoint) => void) {
       clickListeners.add(listener);
       return () => clickListeners.delete(listener);
     },
-  };
+  });
 }

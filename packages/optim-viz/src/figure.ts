@@ -1,7 +1,9 @@
 import type { Config, Data, Layout } from 'plotly.js-dist';
 import { loadPlotly, type Plotly } from './plotly.js';
 import { adoptPlotlyStyles } from './shadow-styles.js';
+import type { RunStore } from './runs.js';
 import { readTheme, type Theme } from './theme.js';
+import type { Trajectory, TrajectoryChunk } from './types.js';
 
 /** Options every figure accepts. */
 export interface FigureOptions {
@@ -25,6 +27,40 @@ export interface Figure {
   refreshTheme(): Promise<void>;
   /** Purges the plot, disconnects the resize observer and removes the element. Safe to call twice. */
   dispose(): void;
+}
+
+/** The handle of a figure: the mounted plot's element, theme and disposal, and `update` that patches its state and redraws. */
+export function figureHandle<S extends object>(mounted: MountedFigure, state: S) {
+  return {
+    get element() {
+      return mounted.element;
+    },
+    get theme() {
+      return mounted.theme;
+    },
+    refreshTheme: mounted.refreshTheme,
+    dispose: mounted.dispose,
+    update(patch: Partial<S>): Promise<void> {
+      Object.assign(state, patch);
+      return mounted.render();
+    },
+  };
+}
+
+/** The handle of a figure that draws descent runs: `update` also replaces runs, `extend` streams into one. */
+export function runsFigureHandle<S extends { trajectories?: readonly Trajectory[] }>(mounted: MountedFigure, state: S, runs: RunStore) {
+  const handle = figureHandle(mounted, state);
+  return Object.assign(handle, {
+    update(patch: Partial<S>): Promise<void> {
+      if (patch.trajectories) runs.set(patch.trajectories);
+      Object.assign(state, patch);
+      return mounted.render();
+    },
+    extend(name: string, chunk: TrajectoryChunk): Promise<void> {
+      runs.extend(name, chunk);
+      return mounted.render();
+    },
+  });
 }
 
 /** A figure description built from the current state on every draw. */

@@ -1,4 +1,4 @@
-import { type Figure, type FigureOptions, mountFigure } from './figure.js';
+import { type Figure, type FigureOptions, figureHandle, mountFigure } from './figure.js';
 import { axisLayout, baseLayout } from './layout.js';
 import { escapeLabel } from './runs.js';
 import type { Jacobian } from './types.js';
@@ -100,18 +100,5 @@ export async function jacobianHeatmap(container: HTMLElement, options: JacobianO
     };
   });
 
-  return {
-    get element() {
-      return mounted.element;
-    },
-    get theme() {
-      return mounted.theme;
-    },
-    refreshTheme: mounted.refreshTheme,
-    dispose: mounted.dispose,
-    update(patch) {
-      Object.assign(state, patch);
-      return mounted.render();
-    },
-  };
+  return figureHandle(mounted, state);
 }

@@ -1,5 +1,5 @@
 import type { Data, LayoutAxis } from 'plotly.js-dist';
-import { type Figure, type FigureOptions, mountFigure } from './figure.js';
+import { type Figure, type FigureOptions, mountFigure, runsFigureHandle } from './figure.js';
 import { axisLayout, baseLayout } from './layout.js';
 import { escapeLabel, type Run, RunStore, runColumns } from './runs.js';
 import { seriesColor, type Theme } from './theme.js';
@@ -89,25 +89,7 @@ export async function lossCurves(container: HTMLElement, options: LossCurvesOpti
     };
   });
 
-  return {
-    get element() {
-      return mounted.element;
-    },
-    get theme() {
-      return mounted.theme;
-    },
-    refreshTheme: mounted.refreshTheme,
-    dispose: mounted.dispose,
-    update(patch) {
-      if (patch.trajectories) runs.set(patch.trajectories);
-      Object.assign(state, patch);
-      return mounted.render();
-    },
-    extend(name, chunk) {
-      runs.extend(name, chunk);
-      return mounted.render();
-    },
-  };
+  return runsFigureHandle(mounted, state, runs);
 }
 
 function curve(run: Run, theme: Theme, steps: Float64Array, values: Float64Array, what: string, yaxis: 'y' | 'y2'): Data {

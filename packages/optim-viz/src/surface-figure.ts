@@ -1,5 +1,5 @@
 import type { Data, Scene } from 'plotly.js-dist';
-import { type Figure, type FigureOptions, mountFigure } from './figure.js';
+import { type Figure, type FigureOptions, mountFigure, runsFigureHandle } from './figure.js';
 import { baseLayout } from './layout.js';
 import { HOVER_TEMPLATE, withEndTags } from './run-traces.js';
 import { escapeLabel, type Run, RunStore, runColumns } from './runs.js';
@@ -128,25 +128,7 @@ export async function surfaceFigure(container: HTMLElement, options: SurfaceOpti
     else if (Object.keys(update).some((key) => key.startsWith('scene.camera'))) camera = graph.layout?.scene?.camera;
   });
 
-  return {
-    get element() {
-      return mounted.element;
-    },
-    get theme() {
-      return mounted.theme;
-    },
-    refreshTheme: mounted.refreshTheme,
-    dispose: mounted.dispose,
-    update(patch) {
-      if (patch.trajectories) runs.set(patch.trajectories);
-      Object.assign(state, patch);
-      return mounted.render();
-    },
-    extend(name, chunk) {
-      runs.extend(name, chunk);
-      return mounted.render();
-    },
-  };
+  return runsFigureHandle(mounted, state, runs);
 }
 
 function pathTraces(run: Run, theme: Theme, transform: ZTransform, lift: number): Data[] {
