@@ -102,33 +102,37 @@ function mlpData() {
 
 /** loss = mean_b(logsumexp(logits_b) − logits_b[label_b]), logits = tanh(x·w1 + b1)·w2 + b2. */
 export function mlpLoss({ x, labels, w1, b1, w2, b2 }) {
-  const { batch, inputs, hidden, classes } = MLP;
+  const { batch, hidden, classes } = MLP;
   let loss = 0;
   const h = new Float64Array(hidden);
   const logits = new Float64Array(classes);
-  for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < hidden; j++) {
-      let z = b1[j];
-      for (let i = 0; i < inputs; i++) z += x[b * inputs + i] * w1[i * hidden + j];
-      h[j] = Math.tanh(z);
-    }
-    let top = -Infinity;
-    for (let c = 0; c < classes; c++) {
-      let z = b2[c];
-      for (let j = 0; j < hidden; j++) z += h[j] * w2[j * classes + c];
-      logits[c] = z;
-      top = Math.max(top, z);
-    }
-    let sumExp = 0;
-    for (let c = 0; c < classes; c++) sumExp += Math.exp(logits[c] - top);
-    loss += top + Math.log(sumExp) - logits[labels[b]];
-  }
+  for (let b = 0; b < batch; b++) loss += mlpSample({ x, labels, w1, b1, w2, b2 }, b, h, logits).loss;
   return loss / batch;
+}
+
+/** Forward pass of sample b: fills h (hidden activations) and logits; returns its loss, max logit and Σexp. */
+function mlpSample({ x, labels, w1, b1, w2, b2 }, b, h, logits) {
+  const { inputs, hidden, classes } = MLP;
+  for (let j = 0; j < hidden; j++) {
+    let z = b1[j];
+    for (let i = 0; i < inputs; i++) z += x[b * inputs + i] * w1[i * hidden + j];
+    h[j] = Math.tanh(z);
+  }
+  let top = -Infinity;
+  for (let c = 0; c < classes; c++) {
+    let z = b2[c];
+    for (let j = 0; j < hidden; j++) z += h[j] * w2[j * classes + c];
+    logits[c] = z;
+    top = Math.max(top, z);
+  }
+  let sumExp = 0;
+  for (let c = 0; c < classes; c++) sumExp += Math.exp(logits[c] - top);
+  return { loss: top + Math.log(sumExp) - logits[labels[b]], top, sumExp };
 }
 
 /** Backprop by hand: dlogits = (softmax − onehot)/B, dz1 = (dlogits·w2ᵀ)·(1 − h²). */
 function mlpReference(data) {
-  const { x, labels, w1, b1, w2, b2 } = data;
+  const { x, labels, w2 } = data;
   const { batch, inputs, hidden, classes } = MLP;
   const gw1 = new Float64Array(inputs * hidden);
   const gb1 = new Float64Array(hidden);
@@ -139,21 +143,9 @@ function mlpReference(data) {
   const dz1 = new Float64Array(hidden);
   let loss = 0;
   for (let b = 0; b < batch; b++) {
-    for (let j = 0; j < hidden; j++) {
-      let z = b1[j];
-      for (let i = 0; i < inputs; i++) z += x[b * inputs + i] * w1[i * hidden + j];
-      h[j] = Math.tanh(z);
-    }
-    let top = -Infinity;
-    for (let c = 0; c < classes; c++) {
-      let z = b2[c];
-      for (let j = 0; j < hidden; j++) z += h[j] * w2[j * classes + c];
-      logits[c] = z;
-      top = Math.max(top, z);
-    }
-    let sumExp = 0;
-    for (let c = 0; c < classes; c++) sumExp += Math.exp(logits[c] - top);
-    loss += top + Math.log(sumExp) - logits[labels[b]];
+    const sample = mlpSample(data, b, h, logits);
+    const { top, sumExp } = sample;
+    loss += sample.loss;
     for (let c = 0; c < classes; c++) {
       const dlogit = (Math.exp(logits[c] - top) / sumExp - (c === labels[b] ? 1 : 0)) / batch;
       gb2[c] += dlogit;
