@@ -4,7 +4,7 @@
  */
 import './methods.js';
 
-export { rawPrimal, shapeOf, Tracer, type Value } from './core.js';
+export { shapeOf, Tracer, type Value } from './core.js';
 export { DomainError, NotDifferentiableError, ShapeError, TracerError, WengertError } from './errors.js';
 export * from './ops.js';
 export { type PrimitiveName, primitives } from './primitives.js';
